@@ -1,0 +1,30 @@
+// Helpers shared by the Slurm-compatible CLIs: Slurm's error conventions
+// and the request/reply round trip.
+#pragma once
+#include <string>
+#include <vector>
+
+#include <CLI/CLI.hpp>
+
+#include "drover/client.h"
+
+namespace drover::cli {
+
+inline constexpr const char* kSlurmVersion = "slurm 22.05.8 (drover " DROVER_VERSION ")";
+
+// "<cmd>: error: <message>" on stderr, one line per '\n'-separated part.
+void print_error(const std::string& command, const std::string& message);
+
+// Runs a request; on failure prints "<cmd>: error: <prefix><error>" (or,
+// when !under_command, "<prefix><error>" as libslurm's perror does) after
+// any detail line from the controller, and exits 1.
+pb::Message call_or_exit(ControllerClient& client, const pb::Message& request, const std::string& command,
+                         const std::string& prefix, bool under_command = true);
+
+// Splits "a,b,c" (empty items dropped).
+std::vector<std::string> split_list(const std::string& text, char separator = ',');
+
+// Users by name or uid; unknown ones are reported and skipped.
+std::vector<uint32_t> resolve_users(const std::string& command, const std::string& list, bool& all_valid);
+
+}  // namespace drover::cli

@@ -1,0 +1,68 @@
+// The cluster configuration: one YAML file (DESIGN.md "Configuration").
+// Loaded once at start-up; the controller reads all of it, agents and CLIs
+// only the controller and auth keys. Immutable after load.
+#pragma once
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "drover/result.h"
+
+namespace drover {
+
+struct NodeConfig {
+  std::string name;
+  uint32_t cpus = 1;
+  uint64_t memory_mb = 1;
+  uint32_t weight = 1;
+  std::vector<std::string> features;
+};
+
+struct PartitionConfig {
+  std::string name;
+  std::vector<std::string> nodes;   // config order
+  bool is_default = false;
+  uint32_t max_time_min = 0;        // 0: infinite
+  uint32_t default_time_min = 0;    // 0: max_time
+  std::string state = "up";         // up, down, drain, inactive
+};
+
+struct Config {
+  std::string path;
+  std::string cluster = "drover";
+  std::string controller_host = "localhost";
+  uint16_t controller_port = 6817;
+  std::string key_file = "/etc/drover/drover.key";
+  uint32_t ttl_s = 300;
+  uint32_t max_clock_skew_s = 60;
+  std::string auth_socket = "/run/drover/drover.sock";  // local credential service
+  std::string state_dir = "/var/lib/drover";
+  std::string spool_dir = "/var/spool/drover";
+  bool spool_shared = true;
+  uint32_t heartbeat_s = 10;
+  uint32_t node_timeout_s = 60;
+  uint32_t kill_wait_s = 30;
+  uint32_t max_array_size = 1000001;
+  uint32_t max_frame_bytes = 16u << 20;
+  std::vector<uint32_t> admin_uids;   // besides root and the daemon's own uid
+  // One-machine test clusters: each job sees its node's name as hostname.
+  bool job_hostname_is_node = false;
+  std::vector<NodeConfig> nodes;
+  std::vector<PartitionConfig> partitions;
+
+  const NodeConfig* find_node(const std::string& name) const;
+  const PartitionConfig* find_partition(const std::string& name) const;
+  const PartitionConfig* default_partition() const;
+};
+
+enum class ConfigScope { kClient, kFull };
+
+// The file to read: --config flag, else $DROVER_CONF, else /etc/drover/drover.yaml.
+std::string config_path(const std::string& flag_value);
+
+// Loads and validates. Errors name the file, the key and the line where known:
+// "drover.yaml: line 7: nodes[0].cpus: expected a positive integer".
+Result<Config> load_config(const std::string& path, ConfigScope scope);
+
+}  // namespace drover

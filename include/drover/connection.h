@@ -1,0 +1,59 @@
+// A framed TCP connection between daemons, or between a CLI and the
+// controller: a reader coroutine and a writer coroutine over a queue, the
+// writer woken by a timer (Asio's cpp20 chat_server pattern). Lives on one
+// io_context thread; not thread-safe.
+#pragma once
+#include <deque>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "drover/asio.h"
+
+namespace drover {
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  using FrameHandler = std::function<void(std::string body)>;
+  using CloseHandler = std::function<void(const std::string& why)>;
+
+  Connection(tcp::socket socket, uint32_t max_frame_bytes);
+
+  // Starts reading; on_frame gets each frame body, on_close runs once.
+  void start(FrameHandler on_frame, CloseHandler on_close);
+  // Queues a frame body for sending.
+  void send(std::string body);
+  // Closes after the queued frames are written (or at once if `now`).
+  void close(bool now = false);
+  bool open() const { return socket_.is_open(); }
+  const std::string& peer() const { return peer_; }
+
+ private:
+  awaitable<void> reader();
+  awaitable<void> writer();
+  void shut(const std::string& why);
+
+  tcp::socket socket_;
+  asio::steady_timer wakeup_;
+  std::deque<std::string> outbox_;
+  uint32_t max_frame_bytes_;
+  std::string peer_;
+  bool closing_ = false;
+  bool closed_ = false;
+  FrameHandler on_frame_;
+  CloseHandler on_close_;
+};
+
+// Retries an operation with exponential backoff: 0.1 s doubling to `max`.
+class Backoff {
+ public:
+  explicit Backoff(std::chrono::milliseconds max = std::chrono::seconds(10)) : max_(max) {}
+  std::chrono::milliseconds next();
+  void reset() { delay_ = std::chrono::milliseconds(0); }
+
+ private:
+  std::chrono::milliseconds max_;
+  std::chrono::milliseconds delay_{0};
+};
+
+}  // namespace drover

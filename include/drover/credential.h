@@ -1,0 +1,58 @@
+// Credentials: the MUNGE model folded into Drover's daemons (DESIGN.md
+// "Wire protocol"). A credential names a uid/gid, an issue time, a TTL and
+// a random nonce, and carries an HMAC-SHA256 over those and the SHA-256 of
+// the message payload, keyed by the cluster key. Pure apart from the key file.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "drover.pb.h"
+#include "drover/result.h"
+
+namespace drover {
+
+inline constexpr size_t kMinKeyBytes = 32;
+
+class ClusterKey {
+ public:
+  // Reads the key file; refuses a file shorter than 32 bytes or readable by
+  // group or others, saying which.
+  static Result<ClusterKey> load(const std::string& path);
+  static ClusterKey from_bytes(std::string bytes) { return ClusterKey(std::move(bytes)); }
+  const std::string& bytes() const { return bytes_; }
+
+ private:
+  explicit ClusterKey(std::string bytes) : bytes_(std::move(bytes)) {}
+  std::string bytes_;
+};
+
+// Writes a new random 64-byte key with mode 0400; refuses to overwrite.
+Status write_new_key(const std::string& path);
+
+// SHA-256 of a message payload: what a credential binds to.
+std::string payload_digest(std::string_view payload);
+
+pb::Credential mint_credential(const ClusterKey& key, uint32_t uid, uint32_t gid, int64_t now_s,
+                               uint32_t ttl_s, std::string_view digest);
+
+// Nonces seen within their credential's lifetime. Entries expire on their own.
+class ReplayCache {
+ public:
+  // False if the nonce was already seen and has not expired.
+  bool insert(const std::string& nonce, int64_t expires_s, int64_t now_s);
+  size_t size() const { return seen_.size(); }
+
+ private:
+  void purge(int64_t now_s);
+  std::unordered_map<std::string, int64_t> seen_;
+  int64_t next_purge_s_ = 0;
+};
+
+// Checks MAC, expiry, issue time against max skew, then the replay cache
+// (when given). The error says which check failed and by how much.
+Status verify_credential(const ClusterKey& key, const pb::Credential& cred, std::string_view digest,
+                         int64_t now_s, uint32_t max_skew_s, ReplayCache* replays);
+
+}  // namespace drover

@@ -1,0 +1,48 @@
+// Frames and envelopes: how a Message travels (DESIGN.md "Wire protocol").
+// A frame is a 4-byte big-endian length and a serialized Envelope; the
+// Envelope holds the protocol version, a credential and the payload bytes.
+#pragma once
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "drover.pb.h"
+#include "drover/credential.h"
+#include "drover/result.h"
+
+namespace drover {
+
+inline constexpr uint32_t kProtocolVersion = 1;
+inline constexpr size_t kFrameHeaderBytes = 4;
+
+// Prefixes a body with its length.
+std::string frame(std::string_view body);
+
+// Reads a frame header; refuses a zero or over-limit length before anything
+// is allocated for the body.
+Result<uint32_t> frame_length(const unsigned char* header, uint32_t max_frame_bytes);
+
+// Makes the credential for a payload digest: minted from the key, or asked
+// of the local daemon by a CLI that cannot read the key.
+using Signer = std::function<Result<pb::Credential>(std::string_view digest)>;
+
+// Serializes a message into an envelope body (not yet framed).
+Result<std::string> seal(const pb::Message& message, const Signer& signer);
+
+struct Opened {
+  pb::Credential cred;
+  pb::Message message;
+};
+
+// What a receiver checks an envelope against.
+struct Verifier {
+  const ClusterKey* key;
+  uint32_t max_skew_s;
+  ReplayCache* replays;      // may be null (a client checking replies)
+};
+
+// Parses and authenticates an envelope body: version, credential, payload.
+Result<Opened> open_envelope(std::string_view body, const Verifier& verifier, int64_t now_s);
+
+}  // namespace drover

@@ -1,0 +1,17 @@
+// Small blocking file helpers for durable writes. Never call them on an
+// io_context thread for anything larger than a few bytes.
+#pragma once
+#include <string>
+
+#include "drover/result.h"
+
+namespace drover {
+
+// Writes path via path.tmp, fsync, rename, and a sync of the directory.
+Status write_file_atomic(const std::string& path, const std::string& content, unsigned mode);
+Status sync_dir_of(const std::string& path);
+Result<std::string> read_file(const std::string& path);
+// mkdir -p; existing directories are left as they are.
+Status make_dirs(const std::string& path, unsigned mode);
+
+}  // namespace drover

@@ -1,0 +1,212 @@
+// sbatch: submit a batch script, as Slurm's sbatch does.
+#include <limits.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+#include "drover/batch_script.h"
+#include "drover/cli_util.h"
+#include "drover/time_format.h"
+#include "sbatch_options.h"
+
+extern char** environ;
+
+using namespace drover;
+
+namespace {
+
+constexpr int kOptionError = 255;
+
+[[noreturn]] void fail(const std::string& message, int code = 1) {
+  cli::print_error("sbatch", message);
+  std::exit(code);
+}
+
+// Parses option words into `options`; only options present are changed,
+// which is what lets later sources override earlier ones.
+void apply(std::vector<std::string> words, sbatch::Options& options, bool from_script) {
+  CLI::App app;
+  sbatch::add_options(app, options);
+  std::string config;
+  app.add_option("--config", config);
+  std::reverse(words.begin(), words.end());
+  try {
+    app.parse(words);
+  } catch (const CLI::ParseError& e) {
+    if (from_script) fail("Invalid directive found in batch script: " + std::string(e.what()), kOptionError);
+    fail(e.what(), kOptionError);
+  }
+  if (!app.remaining().empty()) {
+    if (from_script) fail("Invalid directive found in batch script: " + app.remaining().front(), kOptionError);
+    fail("unrecognized argument '" + app.remaining().front() + "'", kOptionError);
+  }
+}
+
+std::string cwd() {
+  char buf[PATH_MAX];
+  return getcwd(buf, sizeof buf) ? buf : "/";
+}
+
+std::string absolute(const std::string& path) {
+  if (!path.empty() && path[0] == '/') return path;
+  return cwd() + "/" + path;
+}
+
+std::string hostname() {
+  char buf[256] = {};
+  gethostname(buf, sizeof buf - 1);
+  return buf;
+}
+
+bool is_slurm_var(const std::string& var) { return var.rfind("SLURM_", 0) == 0; }
+
+// --export: ALL (default), NONE, or [ALL,]VAR[=value],...
+std::vector<std::string> job_environment(const std::optional<std::string>& spec) {
+  std::vector<std::string> current;
+  for (char** e = environ; *e; ++e) current.emplace_back(*e);
+  if (!spec || *spec == "ALL") return current;
+  std::vector<std::string> items = cli::split_list(*spec);
+  bool all = !items.empty() && items.front() == "ALL";
+  std::vector<std::string> env;
+  for (const std::string& var : current)
+    if (all || is_slurm_var(var)) env.push_back(var);
+  for (const std::string& item : items) {
+    if (item == "ALL" || item == "NONE") continue;
+    size_t eq = item.find('=');
+    std::string key = item.substr(0, eq);
+    std::erase_if(env, [&](const std::string& v) { return v.compare(0, key.size() + 1, key + "=") == 0; });
+    if (eq != std::string::npos) {
+      env.push_back(item);
+    } else if (const char* value = std::getenv(key.c_str())) {
+      env.push_back(key + "=" + value);
+    }
+  }
+  return env;
+}
+
+uint32_t parse_nodes(const std::string& text) {
+  std::string min = text.substr(0, text.find('-'));
+  uint64_t multiplier = 1;
+  if (!min.empty() && (min.back() == 'k' || min.back() == 'K')) multiplier = 1024, min.pop_back();
+  if (min.empty() || min.find_first_not_of("0123456789") != std::string::npos || min.size() > 9)
+    fail("Invalid node count specification", kOptionError);
+  uint64_t n = std::stoull(min) * multiplier;
+  if (n == 0) fail("Batch job submission failed: Node count specification invalid");
+  return static_cast<uint32_t>(std::min<uint64_t>(n, UINT32_MAX));
+}
+
+std::string read_all(std::istream& in) { return std::string(std::istreambuf_iterator<char>(in), {}); }
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // First pass: find the script (everything after it belongs to the script).
+  sbatch::Options cli_options;
+  CLI::App app{"sbatch: submit a batch script to Drover"};
+  sbatch::add_options(app, cli_options);
+  std::string config_flag;
+  app.add_option("--config", config_flag, "Drover configuration file");
+  app.set_version_flag("-V,--version", cli::kSlurmVersion);
+  app.prefix_command();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "sbatch: %s\nTry \"sbatch --help\" for more information\n", e.what());
+    return kOptionError;
+  }
+  std::vector<std::string> rest = app.remaining();
+  if (!rest.empty() && rest.front().size() > 1 && rest.front()[0] == '-') {
+    std::fprintf(stderr, "sbatch: unrecognized option '%s'\nTry \"sbatch --help\" for more information\n",
+                 rest.front().c_str());
+    return kOptionError;
+  }
+
+  pb::JobSpec spec;
+  std::string script_name;
+  if (cli_options.wrap) {
+    if (!rest.empty()) fail("Script arguments not permitted with --wrap option");
+    spec.set_script("#!/bin/sh\n# This script was created by sbatch --wrap.\n\n" + *cli_options.wrap + "\n");
+    spec.set_name("wrap");
+  } else if (rest.empty() || rest.front() == "-" ) {
+    spec.set_script(read_all(std::cin));
+    spec.set_name("sbatch");
+  } else {
+    script_name = rest.front();
+    std::ifstream file(script_name, std::ios::binary);
+    if (!file) fail("Unable to open file " + script_name);
+    spec.set_script(read_all(file));
+    spec.set_name(script_name == "/dev/stdin" ? "sbatch" : script_name.substr(script_name.find_last_of('/') + 1));
+    spec.set_command(absolute(script_name));
+    for (size_t i = 1; i < rest.size(); ++i) spec.add_argv(rest[i]);
+  }
+  if (Status s = check_batch_script(spec.script()); !s) fail(s.error());
+
+  // Precedence: #SBATCH directives < SBATCH_* variables < command line.
+  sbatch::Options options;
+  Result<std::vector<std::string>> directives = extract_directives(spec.script());
+  if (!directives) {
+    std::fprintf(stderr, "sbatch: fatal: %s: %s\n", script_name.empty() ? "stdin" : script_name.c_str(),
+                 directives.error().c_str());
+    return 1;
+  }
+  apply(*directives, options, true);
+  apply(sbatch::options_from_environment(), options, false);
+  std::vector<std::string> words(argv + 1, argv + argc - rest.size());
+  apply(words, options, false);
+
+  if (options.job_name) spec.set_name(*options.job_name);
+  if (options.partition) spec.set_partition(*options.partition);
+  if (options.nodes) spec.set_min_nodes(parse_nodes(*options.nodes));
+  if (options.ntasks) {
+    if (*options.ntasks == 0) fail("Invalid numeric value \"0\" for --ntasks.");
+    spec.set_ntasks(*options.ntasks);
+  }
+  if (options.cpus_per_task) {
+    if (*options.cpus_per_task == 0) fail("Invalid numeric value \"0\" for --cpus-per-task.");
+    spec.set_cpus_per_task(*options.cpus_per_task);
+  }
+  if (options.mem) {
+    Result<uint64_t> mb = parse_mem_mb(*options.mem);
+    if (!mb) fail("Invalid --mem specification", kOptionError);
+    spec.set_mem_mb(*mb);
+    spec.set_mem_given(true);
+  }
+  if (options.time) {
+    Result<uint32_t> minutes = parse_time_limit(*options.time);
+    if (!minutes) fail("Invalid --time specification", kOptionError);
+    spec.set_time_limit_min(*minutes);
+  }
+  if (options.output) spec.set_stdout_pattern(*options.output);
+  if (options.error) spec.set_stderr_pattern(*options.error);
+  if (options.input) spec.set_stdin_path(absolute(*options.input));
+  if (options.array) spec.set_array_spec(*options.array);
+  spec.set_exclusive(options.exclusive);
+  spec.set_hold(options.hold);
+  spec.set_requeue(!options.no_requeue);
+  spec.set_submit_dir(cwd());
+  spec.set_work_dir(options.chdir ? absolute(*options.chdir) : cwd());
+  spec.set_submit_host(hostname());
+  if (options.export_env && *options.export_env != "ALL") spec.set_export_spec(*options.export_env);
+  for (std::string& var : job_environment(options.export_env)) spec.add_env(std::move(var));
+  if (const char* user = std::getenv("USER")) spec.set_user_name(user);
+
+  ControllerClient client(load_cli_config("sbatch", config_flag));
+  pb::Message request;
+  *request.mutable_submit()->mutable_spec() = std::move(spec);
+  pb::Message reply = cli::call_or_exit(client, request, "sbatch", "Batch job submission failed: ");
+  uint32_t id = reply.submit_reply().job_id();
+  if (options.parsable || cli_options.parsable)
+    std::printf("%u\n", id);
+  else if (!options.quiet)
+    std::printf("Submitted batch job %u\n", id);
+  return 0;
+}

@@ -1,0 +1,66 @@
+#include "drover/cli_util.h"
+
+#include <pwd.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace drover::cli {
+
+void print_error(const std::string& command, const std::string& message) {
+  size_t start = 0;
+  while (start <= message.size()) {
+    size_t end = message.find('\n', start);
+    if (end == std::string::npos) end = message.size();
+    std::fprintf(stderr, "%s: error: %s\n", command.c_str(), message.substr(start, end - start).c_str());
+    start = end + 1;
+  }
+}
+
+pb::Message call_or_exit(ControllerClient& client, const pb::Message& request, const std::string& command,
+                         const std::string& prefix, bool under_command) {
+  Result<pb::Message> reply = client.call(request);
+  if (reply) return std::move(*reply);
+  std::string error = reply.error();
+  // A detail line from the controller comes first, unprefixed by `prefix`.
+  size_t newline = error.rfind('\n');
+  if (newline != std::string::npos) {
+    print_error(command, error.substr(0, newline));
+    error = error.substr(newline + 1);
+  }
+  if (under_command)
+    print_error(command, prefix + error);
+  else
+    std::fprintf(stderr, "%s%s\n", prefix.c_str(), error.c_str());
+  std::exit(1);
+}
+
+std::vector<std::string> split_list(const std::string& text, char separator) {
+  std::vector<std::string> items;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t end = text.find(separator, start);
+    if (end == std::string::npos) end = text.size();
+    if (end > start) items.push_back(text.substr(start, end - start));
+    start = end + 1;
+  }
+  return items;
+}
+
+std::vector<uint32_t> resolve_users(const std::string& command, const std::string& list, bool& all_valid) {
+  std::vector<uint32_t> uids;
+  all_valid = true;
+  for (const std::string& user : split_list(list)) {
+    if (struct passwd* pw = getpwnam(user.c_str())) {
+      uids.push_back(pw->pw_uid);
+    } else if (user.find_first_not_of("0123456789") == std::string::npos) {
+      uids.push_back(static_cast<uint32_t>(std::stoul(user)));
+    } else {
+      print_error(command, "Invalid user: " + user);
+      all_valid = false;
+    }
+  }
+  return uids;
+}
+
+}  // namespace drover::cli

@@ -1,0 +1,195 @@
+#include "drover/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <cstdlib>
+#include <set>
+#include <stdexcept>
+
+#include "drover/hostlist.h"
+#include "drover/time_format.h"
+
+namespace drover {
+namespace {
+
+// A validation failure at a known key; caught once in load_config and
+// turned into a message with the file name and line.
+struct ConfigError : std::runtime_error {
+  ConfigError(const YAML::Node& node, const std::string& key, const std::string& what)
+      : std::runtime_error(key + ": " + what), line(node.Mark().line) {}
+  int line;
+};
+
+template <class T>
+T get_scalar(const YAML::Node& map, const std::string& key, const std::string& path, T fallback,
+             const char* expected) {
+  YAML::Node value = map[key];
+  if (!value) return fallback;
+  try {
+    return value.as<T>();
+  } catch (const YAML::Exception&) {
+    throw ConfigError(value, path, expected);
+  }
+}
+
+uint32_t positive(const YAML::Node& map, const std::string& key, const std::string& path,
+                  uint32_t fallback) {
+  int64_t v = get_scalar<int64_t>(map, key, path, fallback, "expected a positive integer");
+  if (v <= 0 || v > 0xFFFFFFFFLL) throw ConfigError(map[key], path, "expected a positive integer");
+  return static_cast<uint32_t>(v);
+}
+
+uint32_t minutes(const YAML::Node& map, const std::string& key, const std::string& path) {
+  std::string text = get_scalar<std::string>(map, key, path, "", "expected a time limit");
+  if (text.empty()) return 0;
+  Result<uint32_t> parsed = parse_time_limit(text);
+  if (!parsed) throw ConfigError(map[key], path, "invalid time limit '" + text + "'");
+  return *parsed == kInfiniteMinutes ? 0 : *parsed;
+}
+
+std::vector<std::string> expand_names(const YAML::Node& node, const std::string& path) {
+  std::string text = node.as<std::string>();
+  Result<std::vector<std::string>> names = hostlist::expand(text);
+  if (!names) throw ConfigError(node, path, names.error());
+  return *names;
+}
+
+void load_controller_and_auth(const YAML::Node& root, Config& config) {
+  config.cluster = get_scalar<std::string>(root, "cluster", "cluster", config.cluster, "expected a name");
+  if (YAML::Node c = root["controller"]) {
+    if (!c.IsMap()) throw ConfigError(c, "controller", "expected a map {host, port}");
+    config.controller_host =
+        get_scalar<std::string>(c, "host", "controller.host", config.controller_host, "expected a host name");
+    uint32_t port = positive(c, "port", "controller.port", config.controller_port);
+    if (port > 65535) throw ConfigError(c["port"], "controller.port", "expected a port number (1-65535)");
+    config.controller_port = static_cast<uint16_t>(port);
+  }
+  if (YAML::Node a = root["auth"]) {
+    if (!a.IsMap()) throw ConfigError(a, "auth", "expected a map {key_file, ttl_s, max_clock_skew_s}");
+    config.key_file = get_scalar<std::string>(a, "key_file", "auth.key_file", config.key_file, "expected a path");
+    config.ttl_s = positive(a, "ttl_s", "auth.ttl_s", config.ttl_s);
+    config.max_clock_skew_s = positive(a, "max_clock_skew_s", "auth.max_clock_skew_s", config.max_clock_skew_s);
+    config.auth_socket = get_scalar<std::string>(a, "socket", "auth.socket", config.auth_socket, "expected a path");
+  }
+}
+
+void load_nodes(const YAML::Node& root, Config& config) {
+  YAML::Node nodes = root["nodes"];
+  if (!nodes) throw ConfigError(root, "nodes", "missing: the controller needs at least one node");
+  if (!nodes.IsSequence()) throw ConfigError(nodes, "nodes", "expected a list");
+  std::set<std::string> seen;
+  for (size_t i = 0; i < nodes.size(); ++i) {
+    const YAML::Node& n = nodes[i];
+    std::string path = "nodes[" + std::to_string(i) + "]";
+    if (!n.IsMap() || !n["names"]) throw ConfigError(n, path + ".names", "missing");
+    NodeConfig proto;
+    proto.cpus = positive(n, "cpus", path + ".cpus", 1);
+    proto.memory_mb = get_scalar<uint64_t>(n, "memory_mb", path + ".memory_mb", 1, "expected a size in MB");
+    proto.weight = get_scalar<uint32_t>(n, "weight", path + ".weight", 1, "expected a non-negative integer");
+    if (YAML::Node f = n["features"]) {
+      if (!f.IsSequence()) throw ConfigError(f, path + ".features", "expected a list");
+      for (const auto& feature : f) proto.features.push_back(feature.as<std::string>());
+    }
+    for (std::string& name : expand_names(n["names"], path + ".names")) {
+      if (!seen.insert(name).second) throw ConfigError(n["names"], path + ".names", "node " + name + " defined twice");
+      NodeConfig node = proto;
+      node.name = std::move(name);
+      config.nodes.push_back(std::move(node));
+    }
+  }
+}
+
+void load_partitions(const YAML::Node& root, Config& config) {
+  YAML::Node parts = root["partitions"];
+  if (!parts) throw ConfigError(root, "partitions", "missing: the controller needs at least one partition");
+  if (!parts.IsSequence()) throw ConfigError(parts, "partitions", "expected a list");
+  for (size_t i = 0; i < parts.size(); ++i) {
+    const YAML::Node& p = parts[i];
+    std::string path = "partitions[" + std::to_string(i) + "]";
+    PartitionConfig part;
+    part.name = get_scalar<std::string>(p, "name", path + ".name", "", "expected a name");
+    if (part.name.empty()) throw ConfigError(p, path + ".name", "missing");
+    if (config.find_partition(part.name)) throw ConfigError(p, path + ".name", "partition " + part.name + " defined twice");
+    if (!p["nodes"]) throw ConfigError(p, path + ".nodes", "missing");
+    if (p["nodes"].as<std::string>() == "ALL") {
+      for (const auto& n : config.nodes) part.nodes.push_back(n.name);
+    } else {
+      part.nodes = expand_names(p["nodes"], path + ".nodes");
+    }
+    for (const std::string& n : part.nodes)
+      if (!config.find_node(n)) throw ConfigError(p["nodes"], path + ".nodes", "unknown node " + n);
+    part.is_default = get_scalar<bool>(p, "default", path + ".default", false, "expected true or false");
+    part.max_time_min = minutes(p, "max_time", path + ".max_time");
+    part.default_time_min = minutes(p, "default_time", path + ".default_time");
+    part.state = get_scalar<std::string>(p, "state", path + ".state", "up", "expected up, down, drain or inactive");
+    if (part.state != "up" && part.state != "down" && part.state != "drain" && part.state != "inactive")
+      throw ConfigError(p["state"], path + ".state", "expected up, down, drain or inactive");
+    if (part.is_default && config.default_partition())
+      throw ConfigError(p, path + ".default", "a second default partition");
+    config.partitions.push_back(std::move(part));
+  }
+}
+
+void load_full(const YAML::Node& root, Config& config) {
+  config.state_dir = get_scalar<std::string>(root, "state_dir", "state_dir", config.state_dir, "expected a path");
+  config.spool_dir = get_scalar<std::string>(root, "spool_dir", "spool_dir", config.spool_dir, "expected a path");
+  config.spool_shared = get_scalar<bool>(root, "spool_shared", "spool_shared", true, "expected true or false");
+  config.heartbeat_s = positive(root, "heartbeat_s", "heartbeat_s", config.heartbeat_s);
+  config.node_timeout_s = positive(root, "node_timeout", "node_timeout", config.node_timeout_s);
+  config.kill_wait_s = positive(root, "kill_wait", "kill_wait", config.kill_wait_s);
+  config.max_array_size = positive(root, "max_array_size", "max_array_size", config.max_array_size);
+  config.job_hostname_is_node =
+      get_scalar<bool>(root, "job_hostname_is_node", "job_hostname_is_node", false, "expected true or false");
+  if (YAML::Node admins = root["admin_uids"]) {
+    if (!admins.IsSequence()) throw ConfigError(admins, "admin_uids", "expected a list of uids");
+    for (const auto& a : admins) config.admin_uids.push_back(a.as<uint32_t>());
+  }
+  load_nodes(root, config);
+  load_partitions(root, config);
+}
+
+}  // namespace
+
+const NodeConfig* Config::find_node(const std::string& name) const {
+  for (const auto& n : nodes)
+    if (n.name == name) return &n;
+  return nullptr;
+}
+
+const PartitionConfig* Config::find_partition(const std::string& name) const {
+  for (const auto& p : partitions)
+    if (p.name == name) return &p;
+  return nullptr;
+}
+
+const PartitionConfig* Config::default_partition() const {
+  for (const auto& p : partitions)
+    if (p.is_default) return &p;
+  return nullptr;
+}
+
+std::string config_path(const std::string& flag_value) {
+  if (!flag_value.empty()) return flag_value;
+  if (const char* env = std::getenv("DROVER_CONF"); env && *env) return env;
+  return "/etc/drover/drover.yaml";
+}
+
+Result<Config> load_config(const std::string& path, ConfigScope scope) {
+  Config config;
+  config.path = path;
+  try {
+    YAML::Node root = YAML::LoadFile(path);
+    if (!root.IsMap()) return Result<Config>::fail(path + ": expected a YAML map at the top level");
+    load_controller_and_auth(root, config);
+    if (scope == ConfigScope::kFull) load_full(root, config);
+  } catch (const ConfigError& e) {
+    return Result<Config>::fail(path + ": line " + std::to_string(e.line + 1) + ": " + e.what());
+  } catch (const YAML::BadFile&) {
+    return Result<Config>::fail(path + ": cannot read the configuration file");
+  } catch (const YAML::Exception& e) {
+    return Result<Config>::fail(path + ": line " + std::to_string(e.mark.line + 1) + ": " + e.msg);
+  }
+  return Result<Config>::ok(std::move(config));
+}
+
+}  // namespace drover

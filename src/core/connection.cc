@@ -1,0 +1,101 @@
+#include "drover/connection.h"
+
+#include "drover/envelope.h"
+
+namespace drover {
+
+Connection::Connection(tcp::socket socket, uint32_t max_frame_bytes)
+    : socket_(std::move(socket)), wakeup_(socket_.get_executor()), max_frame_bytes_(max_frame_bytes) {
+  boost::system::error_code ec;
+  auto endpoint = socket_.remote_endpoint(ec);
+  peer_ = ec ? "unknown" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+  socket_.set_option(tcp::no_delay(true), ec);
+  wakeup_.expires_at(asio::steady_timer::time_point::max());
+}
+
+void Connection::start(FrameHandler on_frame, CloseHandler on_close) {
+  on_frame_ = std::move(on_frame);
+  on_close_ = std::move(on_close);
+  auto self = shared_from_this();
+  asio::co_spawn(socket_.get_executor(), [self] { return self->reader(); }, asio::detached);
+  asio::co_spawn(socket_.get_executor(), [self] { return self->writer(); }, asio::detached);
+}
+
+void Connection::send(std::string body) {
+  if (closed_ || closing_) return;
+  outbox_.push_back(frame(body));
+  wakeup_.cancel_one();
+}
+
+void Connection::close(bool now) {
+  if (now || outbox_.empty()) {
+    shut("closed");
+  } else {
+    closing_ = true;
+    wakeup_.cancel_one();
+  }
+}
+
+awaitable<void> Connection::reader() {
+  auto self = shared_from_this();
+  try {
+    unsigned char header[kFrameHeaderBytes];
+    for (;;) {
+      co_await asio::async_read(socket_, asio::buffer(header), use_awaitable);
+      Result<uint32_t> length = frame_length(header, max_frame_bytes_);
+      if (!length) {
+        shut(length.error());
+        co_return;
+      }
+      std::string body(*length, '\0');
+      co_await asio::async_read(socket_, asio::buffer(body), use_awaitable);
+      if (closed_) co_return;
+      FrameHandler handler = on_frame_;  // the handler may close us, dropping on_frame_
+      handler(std::move(body));
+    }
+  } catch (const boost::system::system_error& e) {
+    shut(e.code() == asio::error::eof ? "peer closed the connection" : e.code().message());
+  }
+}
+
+awaitable<void> Connection::writer() {
+  auto self = shared_from_this();
+  try {
+    while (!closed_) {
+      if (outbox_.empty()) {
+        if (closing_) break;
+        boost::system::error_code ec;
+        co_await wakeup_.async_wait(asio::redirect_error(use_awaitable, ec));
+        continue;
+      }
+      co_await asio::async_write(socket_, asio::buffer(outbox_.front()), use_awaitable);
+      outbox_.pop_front();
+    }
+    shut("closed");
+  } catch (const boost::system::system_error& e) {
+    shut(e.code().message());
+  }
+}
+
+void Connection::shut(const std::string& why) {
+  if (closed_) return;
+  closed_ = true;
+  boost::system::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_both, ec);
+  socket_.close(ec);
+  wakeup_.cancel();
+  if (on_close_) {
+    auto handler = std::move(on_close_);
+    on_close_ = nullptr;
+    handler(why);
+  }
+  on_frame_ = nullptr;  // drops captured state (a session holding this connection)
+}
+
+std::chrono::milliseconds Backoff::next() {
+  using namespace std::chrono;
+  delay_ = delay_.count() == 0 ? milliseconds(100) : std::min(max_, delay_ * 2);
+  return delay_;
+}
+
+}  // namespace drover

@@ -1,0 +1,73 @@
+// Job state names as squeue, scontrol and sacct print them (spec §3.2).
+#include "drover/job_state.h"
+
+#include <array>
+#include <cctype>
+
+namespace drover {
+namespace {
+
+struct StateName {
+  pb::JobState state;
+  std::string_view long_name;
+  std::string_view compact;
+};
+
+// Only the states a Drover job can be in; Slurm's flag states (COMPLETING,
+// REQUEUED ...) have no counterpart in pb::JobState.
+constexpr std::array<StateName, 8> kStates{{
+    {pb::JOB_PENDING, "PENDING", "PD"},
+    {pb::JOB_RUNNING, "RUNNING", "R"},
+    {pb::JOB_COMPLETED, "COMPLETED", "CD"},
+    {pb::JOB_FAILED, "FAILED", "F"},
+    {pb::JOB_CANCELLED, "CANCELLED", "CA"},
+    {pb::JOB_TIMEOUT, "TIMEOUT", "TO"},
+    {pb::JOB_NODE_FAIL, "NODE_FAIL", "NF"},
+    {pb::JOB_OUT_OF_MEMORY, "OUT_OF_MEMORY", "OOM"},
+}};
+
+const StateName* find(pb::JobState state) {
+  for (const auto& entry : kStates) {
+    if (entry.state == state) return &entry;
+  }
+  return nullptr;
+}
+
+bool equals_ignore_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::toupper(static_cast<unsigned char>(a[i])) !=
+        std::toupper(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace
+
+std::string_view job_state_long(pb::JobState state) {
+  const StateName* entry = find(state);
+  // An enum value from a newer peer: say so rather than guess.
+  return entry ? entry->long_name : "UNKNOWN";
+}
+
+std::string_view job_state_compact(pb::JobState state) {
+  const StateName* entry = find(state);
+  return entry ? entry->compact : "?";
+}
+
+bool job_state_is_finished(pb::JobState state) {
+  return state != pb::JOB_PENDING && state != pb::JOB_RUNNING;
+}
+
+std::optional<pb::JobState> parse_job_state(std::string_view text) {
+  for (const auto& entry : kStates) {
+    if (equals_ignore_case(text, entry.long_name) || equals_ignore_case(text, entry.compact)) {
+      return entry.state;
+    }
+  }
+  return std::nullopt;
+}
+
+}  // namespace drover

@@ -1,0 +1,147 @@
+// scancel: by job id, array task selectors and filters; owner or admin only.
+#include <spdlog/spdlog.h>
+
+#include "controller.h"
+#include "drover/array_spec.h"
+#include "drover/job_state.h"
+
+namespace drover {
+namespace {
+
+struct Selector {
+  uint32_t job_id = 0;
+  bool has_tasks = false;
+  TaskSet tasks;
+};
+
+// "12", "12_3", "12_[1-3]", "12_*".
+Result<Selector> parse_selector(const std::string& text) {
+  Selector sel;
+  size_t underscore = text.find('_');
+  std::string id = text.substr(0, underscore);
+  if (id.empty() || id.find_first_not_of("0123456789") != std::string::npos || id.size() > 10)
+    return Result<Selector>::fail("Invalid job id " + text);
+  sel.job_id = static_cast<uint32_t>(std::stoul(id));
+  if (sel.job_id == 0) return Result<Selector>::fail("Invalid job id " + text);
+  if (underscore == std::string::npos) return Result<Selector>::ok(sel);
+  std::string tasks = text.substr(underscore + 1);
+  if (tasks == "*") return Result<Selector>::ok(sel);
+  if (tasks.size() >= 2 && tasks.front() == '[' && tasks.back() == ']') tasks = tasks.substr(1, tasks.size() - 2);
+  Result<TaskSet> set = parse_task_list(tasks);
+  if (!set) return Result<Selector>::fail("Invalid job id " + text);
+  sel.has_tasks = true;
+  sel.tasks = std::move(*set);
+  return Result<Selector>::ok(sel);
+}
+
+bool matches_filter(const pb::JobRecord& job, const pb::JobFilter& f) {
+  auto any_of = [](const auto& list, const auto& value) {
+    return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
+  };
+  return any_of(f.uids(), job.uid()) && any_of(f.partitions(), job.partition()) &&
+         any_of(f.names(), job.spec().name()) && any_of(f.states(), job.state());
+}
+
+}  // namespace
+
+void Controller::cancel_job(pb::JobRecord& job, uint32_t uid, std::vector<pb::JobRecord>& changed) {
+  if (job_state_is_finished(job.state())) return;
+  bool running = job.state() == pb::JOB_RUNNING;
+  job.set_state(pb::JOB_CANCELLED);
+  job.set_cancelled_by(uid);
+  job.set_end_time(now());
+  job.clear_array_pending();
+  if (running) {
+    // Resources stay allocated until the agent reports the processes gone.
+    job.set_kill_sent(true);
+    size_t n = node_index(job.nodes(0));
+    if (n != SIZE_MAX && nodes_[n].session) {
+      pb::Message message;
+      pb::SignalJob* signal = message.mutable_signal();
+      signal->set_job_id(job.job_id());
+      signal->set_cancel(true);
+      signal->set_kill_wait_s(config_.kill_wait_s);
+      send(*nodes_[n].session, message);
+    }
+  }
+  spdlog::info("job {} cancelled by uid {}", job.job_id(), uid);
+  changed.push_back(job);
+}
+
+void Controller::handle_cancel(Request& request) {
+  const pb::CancelRequest& cancel = request.message.cancel();
+  pb::Message reply_msg;
+  pb::CancelReply* out = reply_msg.mutable_cancel_reply();
+  std::vector<pb::JobRecord> changed;
+  auto permitted = [&](const pb::JobRecord& job) { return job.uid() == request.uid || is_admin(request.uid); };
+  auto deny = [&](const std::string& id) {
+    out->add_errors("Kill job error on job id " + id + ": Access/permission denied");
+  };
+
+  for (const std::string& text : cancel.job_ids()) {
+    Result<Selector> sel = parse_selector(text);
+    if (!sel) {
+      out->add_errors(sel.error());
+      continue;
+    }
+    // An array id names every task: the pending record and the started ones.
+    std::vector<pb::JobRecord*> targets;
+    for (auto& [id, job] : jobs_) {
+      bool in_array = job.array_job_id() == sel->job_id;
+      if (!sel->has_tasks ? (id == sel->job_id || in_array) : in_array) targets.push_back(&job);
+    }
+    if (targets.empty()) {
+      out->add_errors("Kill job error on job id " + text + ": Invalid job id specified");
+      continue;
+    }
+    for (pb::JobRecord* job : targets) {
+      if (!permitted(*job)) {
+        deny(text);
+        break;
+      }
+      if (!sel->has_tasks) {
+        cancel_job(*job, request.uid, changed);
+        continue;
+      }
+      if (job->is_array_task() || job->array_pending().empty()) {
+        if (sel->tasks.contains(job->array_task_id())) cancel_job(*job, request.uid, changed);
+        continue;
+      }
+      // Pending tasks named by the selector simply leave the array record.
+      TaskSet pending;
+      for (const pb::TaskRange& r : job->array_pending()) pending.add_range(r.first(), r.last());
+      bool removed = false;
+      for (const auto& [first, last] : sel->tasks.intervals())
+        for (uint64_t t = first; t <= last; ++t) removed = pending.remove(static_cast<uint32_t>(t)) || removed;
+      if (!removed) continue;
+      if (pending.empty()) {
+        cancel_job(*job, request.uid, changed);
+        continue;
+      }
+      job->clear_array_pending();
+      for (const auto& [first, last] : pending.intervals()) {
+        pb::TaskRange* r = job->add_array_pending();
+        r->set_first(first);
+        r->set_last(last);
+      }
+      changed.push_back(*job);
+    }
+  }
+  if (cancel.job_ids().empty()) {
+    for (auto& [id, job] : jobs_) {
+      if (job_state_is_finished(job.state()) || !matches_filter(job, cancel.filter())) continue;
+      if (!permitted(job)) continue;  // filters silently skip other users' jobs, as Slurm does
+      cancel_job(job, request.uid, changed);
+    }
+  }
+  out->set_cancelled(static_cast<uint32_t>(changed.size()));
+  if (changed.empty()) return reply(request, reply_msg);
+  // Answer after the cancellations are durable.
+  persist(std::move(changed), [this, request, reply_msg](Status s) {
+    if (!s) return reply_error(request, "Unable to save the cancellation: " + s.error());
+    reply(request, reply_msg);
+  });
+  request_schedule();
+}
+
+}  // namespace drover

@@ -1,0 +1,253 @@
+#include "controller.h"
+
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "drover/array_spec.h"
+#include "drover/job_state.h"
+#include "job_env.h"
+#include "scheduler.h"
+
+namespace drover {
+
+Controller::Controller(asio::io_context& io, Config config, ClusterKey key, std::unique_ptr<JobStore> store)
+    : io_(io),
+      config_(std::move(config)),
+      key_(std::move(key)),
+      store_(std::move(store)),
+      daemon_uid_(::getuid()),
+      nodes_(config_.nodes.size()),
+      node_timer_(io) {
+  for (size_t i = 0; i < config_.nodes.size(); ++i) node_by_name_[config_.nodes[i].name] = i;
+}
+
+Controller::~Controller() = default;
+
+int64_t Controller::now() const { return ::time(nullptr); }
+
+void Controller::start() {
+  recover();
+  asio::co_spawn(io_, listen(), asio::detached);
+  check_nodes();
+  request_schedule();
+}
+
+void Controller::recover() {
+  JobStore::Loaded loaded = store_->load();
+  for (const std::string& line : loaded.quarantined) spdlog::error("quarantined unreadable record: {}", line);
+  next_job_id_ = loaded.next_job_id;
+  size_t pending = 0, running = 0;
+  for (pb::JobRecord& job : loaded.jobs) {
+    if (job.state() == pb::JOB_PENDING) ++pending;
+    if (job.state() == pb::JOB_RUNNING || (job_state_is_finished(job.state()) && job.kill_sent())) {
+      ++running;
+      for (int i = 0; i < job.nodes_size(); ++i) {
+        size_t n = node_index(job.nodes(i));
+        if (n == SIZE_MAX) continue;
+        nodes_[n].alloc_cpus += i < job.node_cpus_size() ? job.node_cpus(i) : 0;
+        nodes_[n].alloc_mem_mb += job.spec().mem_mb();
+        nodes_[n].exclusive_job = nodes_[n].exclusive_job || job.spec().exclusive();
+      }
+    }
+    uint32_t id = job.job_id();
+    jobs_.emplace(id, std::move(job));
+  }
+  spdlog::info("recovered {} jobs ({} pending, {} running or completing); next job id {}", jobs_.size(), pending,
+               running, next_job_id_);
+}
+
+pb::JobRecord* Controller::find_job(uint32_t job_id) {
+  auto it = jobs_.find(job_id);
+  return it == jobs_.end() ? nullptr : &it->second;
+}
+
+size_t Controller::node_index(const std::string& name) const {
+  auto it = node_by_name_.find(name);
+  return it == node_by_name_.end() ? SIZE_MAX : it->second;
+}
+
+void Controller::persist(std::vector<pb::JobRecord> records, std::function<void(Status)> done) {
+  store_->set_next_job_id(next_job_id_);
+  JobStore::Write write;
+  write.records = std::move(records);
+  write.done = done ? std::move(done) : [](Status s) {
+    if (!s) spdlog::error("job state not saved: {}", s.error());
+  };
+  store_->write(std::move(write));
+}
+
+// Scheduling passes are coalesced: many events in one turn of the loop
+// cause one pass.
+void Controller::request_schedule() {
+  if (schedule_requested_) return;
+  schedule_requested_ = true;
+  asio::post(io_, [this] {
+    schedule_requested_ = false;
+    run_schedule();
+  });
+}
+
+void Controller::run_schedule() {
+  SchedSnapshot snap;
+  for (size_t i = 0; i < config_.nodes.size(); ++i) {
+    const NodeRuntime& rt = nodes_[i];
+    snap.nodes.push_back({config_.nodes[i].cpus, rt.alloc_cpus, config_.nodes[i].memory_mb, rt.alloc_mem_mb,
+                          config_.nodes[i].weight, rt.connected && !rt.down, rt.exclusive_job});
+  }
+  std::map<std::string, size_t> part_index;
+  for (const PartitionConfig& p : config_.partitions) {
+    SchedPartition sp;
+    for (const std::string& n : p.nodes) sp.nodes.push_back(node_index(n));
+    sp.up = p.state == "up" || p.state == "drain";
+    part_index[p.name] = snap.partitions.size();
+    snap.partitions.push_back(std::move(sp));
+  }
+  std::map<uint32_t, uint32_t> running_tasks;  // array job id -> tasks running
+  for (const auto& [id, job] : jobs_)
+    if (job.is_array_task() && job.state() == pb::JOB_RUNNING) ++running_tasks[job.array_job_id()];
+  for (const auto& [id, job] : jobs_) {
+    if (job.state() != pb::JOB_PENDING || job.priority() == 0) continue;
+    if (job.reason() == "PartitionTimeLimit") continue;
+    SchedJob sj;
+    sj.job_id = id;
+    sj.priority = job.priority();
+    sj.partition = part_index[job.partition()];
+    sj.nodes = std::max<uint32_t>(1, job.spec().min_nodes());
+    uint32_t tasks_per_node = (std::max<uint32_t>(1, job.spec().ntasks()) + sj.nodes - 1) / sj.nodes;
+    sj.cpus_per_node = tasks_per_node * std::max<uint32_t>(1, job.spec().cpus_per_task());
+    sj.mem_per_node_mb = job.spec().mem_mb();
+    sj.exclusive = job.spec().exclusive();
+    if (!job.array_pending().empty()) {
+      uint64_t pending = 0;
+      for (const pb::TaskRange& r : job.array_pending()) pending += uint64_t{r.last()} - r.first() + 1;
+      uint64_t room = pending;
+      if (job.array_throttle() > 0) {
+        uint32_t running = running_tasks[id];
+        room = running >= job.array_throttle() ? 0 : job.array_throttle() - running;
+        sj.throttled = room < pending;
+      }
+      sj.startable = static_cast<uint32_t>(std::min<uint64_t>(pending, room));
+      if (sj.startable == 0) {
+        if (jobs_.at(id).reason() != "JobArrayTaskLimit") jobs_.at(id).set_reason("JobArrayTaskLimit");
+        continue;
+      }
+    }
+    snap.pending.push_back(sj);
+  }
+  SchedPlan plan = schedule(std::move(snap));
+  for (const SchedWait& wait : plan.waits)
+    if (pb::JobRecord* job = find_job(wait.job_id)) job->set_reason(wait.reason);
+  for (const SchedStart& start : plan.starts)
+    start_job(start.job_id, start.nodes, start.cpus_per_node, start.mem_per_node_mb);
+}
+
+// Starts one job, or one task of a pending array. The record is made
+// durable before the agent is told, so a restarted controller never runs a
+// job twice.
+void Controller::start_job(uint32_t job_id, const std::vector<size_t>& nodes, uint32_t cpus_per_node,
+                           uint64_t mem_mb) {
+  pb::JobRecord* meta = find_job(job_id);
+  if (!meta) return;
+  std::vector<pb::JobRecord> changed;
+  pb::JobRecord* job = meta;
+  if (!meta->array_pending().empty()) {
+    TaskSet pending;
+    for (const pb::TaskRange& r : meta->array_pending()) pending.add_range(r.first(), r.last());
+    uint32_t task = pending.pop_first();
+    meta->clear_array_pending();
+    for (const auto& [first, last] : pending.intervals()) {
+      pb::TaskRange* r = meta->add_array_pending();
+      r->set_first(first);
+      r->set_last(last);
+    }
+    if (!pending.empty()) {
+      // The task is split off into a record of its own with a new id.
+      pb::JobRecord task_record = *meta;
+      task_record.clear_array_pending();
+      // Script and environment stay with the array's record and its spool.
+      task_record.mutable_spec()->clear_script();
+      task_record.mutable_spec()->clear_env();
+      task_record.set_job_id(next_job_id_++);
+      changed.push_back(*meta);
+      job = &jobs_.emplace(task_record.job_id(), std::move(task_record)).first->second;
+    }
+    job->set_is_array_task(true);
+    job->set_array_task_id(task);
+  }
+  job->set_state(pb::JOB_RUNNING);
+  job->set_reason("None");
+  job->set_start_time(now());
+  job->clear_nodes();
+  job->clear_node_cpus();
+  uint32_t total = 0;
+  for (size_t n : nodes) {
+    NodeRuntime& rt = nodes_[n];
+    uint32_t cpus = cpus_per_node == 0 ? config_.nodes[n].cpus : cpus_per_node;
+    job->add_nodes(config_.nodes[n].name);
+    job->add_node_cpus(cpus);
+    total += cpus;
+    rt.alloc_cpus += cpus;
+    rt.alloc_mem_mb += mem_mb;
+    rt.exclusive_job = rt.exclusive_job || job->spec().exclusive();
+  }
+  job->set_alloc_cpus(total);
+  changed.push_back(*job);
+  spdlog::info("job {} starting on {}", job->job_id(), job->nodes(0));
+  uint32_t id = job->job_id();
+  persist(std::move(changed), [this, id](Status s) {
+    pb::JobRecord* job = find_job(id);
+    if (!s) {
+      spdlog::error("job {} not launched: its start could not be saved: {}", id, s.error());
+      return;
+    }
+    if (job && job->state() == pb::JOB_RUNNING) launch(*job);
+  });
+}
+
+void Controller::launch(const pb::JobRecord& job) {
+  const std::string& node = job.nodes(0);
+  NodeRuntime& rt = nodes_[node_index(node)];
+  if (!rt.session) {
+    spdlog::warn("job {}: node {} is not connected; launch waits for it to return", job.job_id(), node);
+    return;
+  }
+  pb::Message message;
+  pb::LaunchJob* launch = message.mutable_launch();
+  *launch->mutable_job() = job;
+  launch->set_node_name(node);
+  uint32_t spool_id = job.array_job_id() != 0 ? job.array_job_id() : job.job_id();
+  launch->set_spool_path(config_.spool_dir + "/" + std::to_string(spool_id));
+  if (!config_.spool_shared) {
+    // Without a shared spool the order carries what the agent cannot read.
+    const pb::JobRecord* source = job.spec().script().empty() ? find_job(job.array_job_id()) : &job;
+    if (source) {
+      launch->set_script(source->spec().script());
+      for (const std::string& var : source->spec().env()) launch->add_env(var);
+    }
+  }
+  for (std::string& var : slurm_job_env(job, config_.cluster, node, job.node_cpus(0)))
+    launch->add_env(std::move(var));
+  launch->set_stdout_path(stdout_path(job, node));
+  launch->set_stderr_path(stderr_path(job, node));
+  launch->set_user_name(job.spec().user_name());
+  launch->set_set_hostname(config_.job_hostname_is_node);
+  launch->set_kill_wait_s(config_.kill_wait_s);
+  launch->mutable_job()->mutable_spec()->clear_script();
+  launch->mutable_job()->mutable_spec()->clear_env();
+  send(*rt.session, message);
+}
+
+void Controller::release_resources(const pb::JobRecord& job) {
+  for (int i = 0; i < job.nodes_size(); ++i) {
+    size_t n = node_index(job.nodes(i));
+    if (n == SIZE_MAX) continue;
+    NodeRuntime& rt = nodes_[n];
+    uint32_t cpus = i < job.node_cpus_size() ? job.node_cpus(i) : 0;
+    rt.alloc_cpus -= std::min(rt.alloc_cpus, cpus);
+    rt.alloc_mem_mb -= std::min(rt.alloc_mem_mb, job.spec().mem_mb());
+    if (job.spec().exclusive()) rt.exclusive_job = false;
+  }
+}
+
+}  // namespace drover

@@ -1,0 +1,126 @@
+// Controller: droverctld's state machine. Owns every job and node record;
+// runs entirely on one io_context thread, so state needs no locks. Blocking
+// work (commits, spool writes) goes to the JobStore's worker and comes back
+// as posted callbacks.
+//
+// Files: controller.cc (life cycle, scheduling passes), controller_rpc.cc
+// (connections and the dispatch table), submit.cc, cancel.cc, queries.cc,
+// agents.cc (agent hello, heartbeats, job completions).
+#pragma once
+#include <map>
+#include <memory>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "drover.pb.h"
+#include "drover/asio.h"
+#include "drover/config.h"
+#include "drover/connection.h"
+#include "drover/credential.h"
+#include "job_store.h"
+
+namespace drover {
+
+class Controller {
+ public:
+  Controller(asio::io_context& io, Config config, ClusterKey key, std::unique_ptr<JobStore> store);
+  ~Controller();
+
+  // Loads state, starts listening (retrying the bind with backoff) and the
+  // periodic node checks.
+  void start();
+
+ private:
+  // Who may send a message (Mesos' install<>, Flux's htab roles).
+  enum class Role { kUser, kAgent };
+
+  struct Session {
+    std::shared_ptr<Connection> conn;
+    std::string node;  // set once an agent has said hello
+  };
+
+  struct Request {
+    std::shared_ptr<Session> session;
+    uint32_t uid = 0;
+    uint32_t gid = 0;
+    int64_t sender_clock_s = 0;
+    pb::Message message;
+  };
+
+  struct NodeRuntime {
+    bool registered = false;
+    bool connected = false;
+    bool down = false;
+    std::string reason;
+    int64_t last_seen_s = 0;
+    int64_t clock_skew_ms = 0;
+    uint32_t alloc_cpus = 0;
+    uint64_t alloc_mem_mb = 0;
+    bool exclusive_job = false;
+    pb::AgentHello hello;
+    std::shared_ptr<Session> session;
+  };
+
+  using Handler = void (Controller::*)(Request&);
+  struct Route {
+    Role role;
+    Handler handler;
+  };
+
+  // controller_rpc.cc
+  awaitable<void> listen();
+  void accept(tcp::socket socket);
+  void on_frame(const std::shared_ptr<Session>& session, const std::string& body);
+  void reply(const Request& request, const pb::Message& message);
+  void reply_error(const Request& request, const std::string& message, const std::string& detail = "");
+  void send(Session& session, const pb::Message& message);
+  bool is_admin(uint32_t uid) const;
+  static const std::map<pb::Message::KindCase, Route>& routes();
+
+  // submit.cc
+  void handle_submit(Request& request);
+  // cancel.cc
+  void handle_cancel(Request& request);
+  void cancel_job(pb::JobRecord& job, uint32_t uid, std::vector<pb::JobRecord>& changed);
+  // queries.cc
+  void handle_list_jobs(Request& request);
+  void handle_list_nodes(Request& request);
+  // agents.cc
+  void handle_hello(Request& request);
+  void handle_heartbeat(Request& request);
+  void handle_started(Request& request);
+  void handle_finished(Request& request);
+  void on_agent_closed(const std::string& node, const std::string& why);
+  void check_nodes();
+  pb::NodeInfo node_info(const NodeConfig& node) const;
+
+  // controller.cc
+  void recover();
+  void request_schedule();
+  void run_schedule();
+  void start_job(uint32_t job_id, const std::vector<size_t>& nodes, uint32_t cpus_per_node, uint64_t mem_mb);
+  void launch(const pb::JobRecord& job);
+  void release_resources(const pb::JobRecord& job);
+  void persist(std::vector<pb::JobRecord> records, std::function<void(Status)> done = nullptr);
+  pb::JobRecord* find_job(uint32_t job_id);
+  size_t node_index(const std::string& name) const;
+  int64_t now() const;
+
+  asio::io_context& io_;
+  Config config_;
+  ClusterKey key_;
+  std::unique_ptr<JobStore> store_;
+  ReplayCache replays_;
+  uint32_t daemon_uid_;
+
+  std::map<uint32_t, pb::JobRecord> jobs_;  // by job id; ordered for stable listings
+  uint32_t next_job_id_ = 1;
+  std::vector<NodeRuntime> nodes_;          // parallel to config_.nodes
+  std::unordered_map<std::string, size_t> node_by_name_;
+  bool schedule_requested_ = false;
+  asio::steady_timer node_timer_;
+};
+
+}  // namespace drover

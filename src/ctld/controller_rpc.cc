@@ -1,0 +1,129 @@
+// Connections and the dispatch table of droverctld.
+#include <spdlog/spdlog.h>
+
+#include "controller.h"
+#include "drover/envelope.h"
+
+namespace drover {
+
+// The dispatch table: message type -> required role and handler. Adding a
+// message is adding a row; authorization is visible here and nowhere else.
+const std::map<pb::Message::KindCase, Controller::Route>& Controller::routes() {
+  static const std::map<pb::Message::KindCase, Route> table = {
+      {pb::Message::kSubmit, {Role::kUser, &Controller::handle_submit}},
+      {pb::Message::kListJobs, {Role::kUser, &Controller::handle_list_jobs}},
+      {pb::Message::kListNodes, {Role::kUser, &Controller::handle_list_nodes}},
+      {pb::Message::kCancel, {Role::kUser, &Controller::handle_cancel}},
+      {pb::Message::kHello, {Role::kAgent, &Controller::handle_hello}},
+      {pb::Message::kHeartbeat, {Role::kAgent, &Controller::handle_heartbeat}},
+      {pb::Message::kStarted, {Role::kAgent, &Controller::handle_started}},
+      {pb::Message::kFinished, {Role::kAgent, &Controller::handle_finished}},
+  };
+  return table;
+}
+
+awaitable<void> Controller::listen() {
+  Backoff backoff(std::chrono::seconds(5));
+  for (;;) {
+    tcp::acceptor acceptor(io_);
+    boost::system::error_code ec;
+    tcp::endpoint endpoint(asio::ip::address_v6::any(), config_.controller_port);
+    // Listen on every address: agents and CLIs reach the head node by name.
+    acceptor.open(endpoint.protocol(), ec);
+    if (!ec) acceptor.set_option(asio::ip::v6_only(false), ec);
+    if (ec) {  // no IPv6 on this host
+      acceptor = tcp::acceptor(io_);
+      endpoint = tcp::endpoint(asio::ip::address_v4::any(), config_.controller_port);
+      acceptor.open(endpoint.protocol(), ec);
+    }
+    if (!ec) acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+    if (!ec) acceptor.bind(endpoint, ec);
+    if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) {
+      auto delay = backoff.next();
+      spdlog::warn("cannot listen on port {}: {}; retrying in {} ms", config_.controller_port, ec.message(),
+                   delay.count());
+      asio::steady_timer timer(io_, delay);
+      co_await timer.async_wait(use_awaitable);
+      continue;
+    }
+    spdlog::info("listening on port {}", config_.controller_port);
+    for (;;) {
+      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+      if (ec) {
+        if (ec == asio::error::operation_aborted) co_return;
+        spdlog::warn("accept failed: {}", ec.message());
+        continue;
+      }
+      accept(std::move(socket));
+    }
+  }
+}
+
+void Controller::accept(tcp::socket socket) {
+  auto session = std::make_shared<Session>();
+  session->conn = std::make_shared<Connection>(std::move(socket), config_.max_frame_bytes);
+  std::weak_ptr<Session> weak = session;
+  session->conn->start(
+      [this, weak](std::string body) {
+        if (auto s = weak.lock()) on_frame(s, body);
+      },
+      [this, session](const std::string& why) {
+        if (!session->node.empty()) on_agent_closed(session->node, why);
+        session->conn.reset();  // breaks the session <-> connection cycle
+      });
+}
+
+void Controller::on_frame(const std::shared_ptr<Session>& session, const std::string& body) {
+  Result<Opened> opened = open_envelope(body, Verifier{&key_, config_.max_clock_skew_s, &replays_}, now());
+  if (!opened) {
+    spdlog::warn("refused message from {}: {}", session->conn->peer(), opened.error());
+    pb::Message error;
+    error.mutable_error()->set_message(opened.error());
+    send(*session, error);
+    session->conn->close();
+    return;
+  }
+  Request request{session, opened->cred.uid(), opened->cred.gid(), opened->cred.issued_s(),
+                  std::move(opened->message)};
+  auto route = routes().find(request.message.kind_case());
+  if (route == routes().end()) {
+    reply_error(request, "Unexpected message received");
+    return;
+  }
+  if (route->second.role == Role::kAgent && request.uid != 0 && request.uid != daemon_uid_) {
+    spdlog::warn("refused agent message from uid {} at {}", request.uid, session->conn->peer());
+    reply_error(request, "Access/permission denied");
+    session->conn->close();
+    return;
+  }
+  (this->*route->second.handler)(request);
+}
+
+void Controller::send(Session& session, const pb::Message& message) {
+  if (!session.conn) return;
+  Result<std::string> sealed = seal(message, [this](std::string_view digest) {
+    return Result<pb::Credential>::ok(mint_credential(key_, daemon_uid_, ::getgid(), now(), config_.ttl_s, digest));
+  });
+  if (sealed) session.conn->send(std::move(*sealed));
+}
+
+void Controller::reply(const Request& request, const pb::Message& message) {
+  send(*request.session, message);
+}
+
+void Controller::reply_error(const Request& request, const std::string& message, const std::string& detail) {
+  pb::Message error;
+  error.mutable_error()->set_message(message);
+  error.mutable_error()->set_detail(detail);
+  reply(request, error);
+}
+
+bool Controller::is_admin(uint32_t uid) const {
+  if (uid == 0 || uid == daemon_uid_) return true;
+  for (uint32_t admin : config_.admin_uids)
+    if (admin == uid) return true;
+  return false;
+}
+
+}  // namespace drover

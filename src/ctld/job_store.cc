@@ -1,0 +1,167 @@
+#include "job_store.h"
+
+#include <sqlite3.h>
+
+#include <spdlog/spdlog.h>
+
+namespace drover {
+namespace {
+
+Status exec(sqlite3* db, const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db, sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string message = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Status::fail(message);
+  }
+  return ok_status();
+}
+
+const char* kSchema = R"sql(
+  CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY, record BLOB NOT NULL);
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+  CREATE TABLE IF NOT EXISTS quarantine (id INTEGER, record BLOB, reason TEXT, at INTEGER);
+)sql";
+
+}  // namespace
+
+Result<std::unique_ptr<JobStore>> JobStore::open(const std::string& state_dir,
+                                                 std::function<void(std::function<void()>)> post) {
+  std::string path = state_dir + "/drover.db";
+  sqlite3* db = nullptr;
+  if (sqlite3_open_v2(path.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX,
+                      nullptr) != SQLITE_OK) {
+    std::string message = db ? sqlite3_errmsg(db) : "out of memory";
+    sqlite3_close(db);
+    return Result<std::unique_ptr<JobStore>>::fail("cannot open " + path + ": " + message);
+  }
+  // WAL with synchronous=FULL: a commit is on disk when COMMIT returns.
+  for (const char* sql : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", kSchema}) {
+    Status s = exec(db, sql);
+    if (!s) {
+      sqlite3_close(db);
+      return Result<std::unique_ptr<JobStore>>::fail("cannot initialise " + path + ": " + s.error());
+    }
+  }
+  return Result<std::unique_ptr<JobStore>>::ok(std::unique_ptr<JobStore>(new JobStore(db, std::move(post))));
+}
+
+JobStore::JobStore(sqlite3* db, std::function<void(std::function<void()>)> post)
+    : db_(db), post_(std::move(post)), worker_([this] { run(); }) {}
+
+JobStore::~JobStore() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  wake_.notify_one();
+  worker_.join();
+  sqlite3_close(db_);
+}
+
+JobStore::Loaded JobStore::load() {
+  Loaded loaded;
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db_, "SELECT id, record FROM jobs ORDER BY id", -1, &stmt, nullptr);
+  std::vector<int64_t> bad;
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    int64_t id = sqlite3_column_int64(stmt, 0);
+    const void* blob = sqlite3_column_blob(stmt, 1);
+    int size = sqlite3_column_bytes(stmt, 1);
+    pb::JobRecord record;
+    if (!record.ParseFromArray(blob, size) || record.job_id() != id) {
+      bad.push_back(id);
+      loaded.quarantined.push_back("job " + std::to_string(id) + ": record does not parse (" +
+                                   std::to_string(size) + " bytes)");
+      continue;
+    }
+    loaded.next_job_id = std::max<uint32_t>(loaded.next_job_id, record.job_id() + 1);
+    loaded.jobs.push_back(std::move(record));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_prepare_v2(db_, "SELECT value FROM meta WHERE key='next_job_id'", -1, &stmt, nullptr);
+  if (sqlite3_step(stmt) == SQLITE_ROW)
+    loaded.next_job_id = std::max<uint32_t>(loaded.next_job_id, static_cast<uint32_t>(sqlite3_column_int64(stmt, 0)));
+  sqlite3_finalize(stmt);
+  for (int64_t id : bad) {
+    std::string sql = "BEGIN; INSERT INTO quarantine SELECT id, record, 'unparseable', strftime('%s','now') "
+                      "FROM jobs WHERE id=" + std::to_string(id) + "; DELETE FROM jobs WHERE id=" +
+                      std::to_string(id) + "; COMMIT;";
+    exec(db_, sql.c_str());
+  }
+  next_job_id_ = loaded.next_job_id;
+  return loaded;
+}
+
+void JobStore::write(Write write) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(write));
+  }
+  wake_.notify_one();
+}
+
+void JobStore::run() {
+  for (;;) {
+    std::vector<Write> group;
+    uint32_t next_id;
+    {
+      std::unique_lock lock(mutex_);
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;  // stopping, nothing left
+      group.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
+      queue_.clear();
+      next_id = next_job_id_;
+    }
+    Status result = commit(group, next_id);
+    if (!result) spdlog::error("job store: commit of {} writes failed: {}", group.size(), result.error());
+    for (Write& w : group) {
+      if (!w.done) continue;
+      post_([done = std::move(w.done), result] { done(result); });
+    }
+  }
+}
+
+Status JobStore::commit(std::vector<Write>& group, uint32_t next_job_id) {
+  // Pre-commit work that fails drops only its own write.
+  std::erase_if(group, [&](Write& w) {
+    if (!w.before_commit) return false;
+    Status s = w.before_commit();
+    if (s) return false;
+    if (w.done) post_([done = std::move(w.done), s] { done(s); });
+    return true;
+  });
+  Status s = exec(db_, "BEGIN IMMEDIATE;");
+  if (!s) return s;
+  sqlite3_stmt* stmt = nullptr;
+  sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO jobs (id, record) VALUES (?, ?)", -1, &stmt, nullptr);
+  std::string blob;
+  for (const Write& w : group) {
+    for (const pb::JobRecord& record : w.records) {
+      record.SerializeToString(&blob);
+      sqlite3_bind_int64(stmt, 1, record.job_id());
+      sqlite3_bind_blob(stmt, 2, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+      int rc = sqlite3_step(stmt);
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_DONE) {
+        std::string message = sqlite3_errmsg(db_);
+        sqlite3_finalize(stmt);
+        exec(db_, "ROLLBACK;");
+        return Status::fail("cannot store job " + std::to_string(record.job_id()) + ": " + message);
+      }
+    }
+  }
+  sqlite3_finalize(stmt);
+  std::string meta = "INSERT OR REPLACE INTO meta (key, value) VALUES ('next_job_id', " +
+                     std::to_string(next_job_id) + ");";
+  s = exec(db_, meta.c_str());
+  if (s) s = exec(db_, "COMMIT;");
+  if (!s) {
+    exec(db_, "ROLLBACK;");
+    return Status::fail("commit failed: " + s.error());
+  }
+  ++groups_;
+  return ok_status();
+}
+
+}  // namespace drover

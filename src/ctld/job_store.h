@@ -1,0 +1,73 @@
+// JobStore: the controller's durable log of job records, in SQLite (WAL).
+// The in-memory model is the source of truth; this is read only at start-up.
+//
+// Writes are group-committed (LevelDB's DBImpl::Write): callers queue
+// writes from the controller thread, one worker thread commits everything
+// queued in one transaction and one sync, then hands each writer its result
+// through `post`. A failed commit fails every writer in that group.
+#pragma once
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "drover.pb.h"
+#include "drover/result.h"
+
+struct sqlite3;
+
+namespace drover {
+
+class JobStore {
+ public:
+  struct Write {
+    std::vector<pb::JobRecord> records;
+    // Runs on the worker before the commit (e.g. writing the spool); a
+    // failure fails this write alone.
+    std::function<Status()> before_commit;
+    std::function<void(Status)> done;  // run through `post` on the caller's thread
+  };
+  struct Loaded {
+    std::vector<pb::JobRecord> jobs;
+    uint32_t next_job_id = 1;
+    std::vector<std::string> quarantined;  // one line per unreadable record
+  };
+
+  // Opens (creating if needed) state_dir/drover.db. `post` hands a callback
+  // back to the controller's thread.
+  static Result<std::unique_ptr<JobStore>> open(const std::string& state_dir,
+                                                std::function<void(std::function<void()>)> post);
+  ~JobStore();
+
+  // Reads every record; unreadable ones are moved to a quarantine table.
+  Loaded load();
+
+  void write(Write write);
+  // The id counter is stored with each group so ids are never reused.
+  void set_next_job_id(uint32_t next) { next_job_id_ = next; }
+
+  // Groups committed and records written so far (for logs and benchmarks).
+  uint64_t groups_committed() const { return groups_; }
+
+ private:
+  JobStore(sqlite3* db, std::function<void(std::function<void()>)> post);
+  void run();
+  Status commit(std::vector<Write>& group, uint32_t next_job_id);
+
+  sqlite3* db_;
+  std::function<void(std::function<void()>)> post_;
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  std::deque<Write> queue_;
+  bool stopping_ = false;
+  uint32_t next_job_id_ = 1;
+  std::atomic<uint64_t> groups_ = 0;
+  std::thread worker_;
+};
+
+}  // namespace drover

@@ -1,0 +1,83 @@
+// droverctld: the controller daemon.
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <csignal>
+
+#include "controller.h"
+#include "drover/file_util.h"
+#include "drover/local_auth.h"
+
+using namespace drover;
+
+namespace {
+
+constexpr long kTmpfsMagic = 0x01021994;
+
+// The state directory must survive a reboot and be ours alone.
+Status check_state_dir(const std::string& dir) {
+  Status made = make_dirs(dir, 0700);
+  if (!made) return made;
+  struct statfs fs {};
+  if (statfs(dir.c_str(), &fs) == 0 && fs.f_type == kTmpfsMagic)
+    return Status::fail("state directory " + dir + " is on tmpfs: job state would not survive a reboot");
+  struct stat st {};
+  if (stat(dir.c_str(), &st) != 0) return Status::fail("cannot stat state directory " + dir);
+  if (st.st_mode & (S_IWGRP | S_IWOTH))
+    return Status::fail("state directory " + dir + " is writable by group or others; make it mode 0700");
+  return ok_status();
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"droverctld: the Drover controller daemon"};
+  std::string config_flag;
+  app.add_option("-c,--config", config_flag, "configuration file (default $DROVER_CONF or /etc/drover/drover.yaml)");
+  app.set_version_flag("-V,--version", "droverctld " DROVER_VERSION);
+  CLI11_PARSE(app, argc, argv);
+  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ droverctld: %v");
+
+  Result<Config> config = load_config(config_path(config_flag), ConfigScope::kFull);
+  if (!config) {
+    spdlog::critical("{}", config.error());
+    return 1;
+  }
+  Result<ClusterKey> key = ClusterKey::load(config->key_file);
+  if (!key) {
+    spdlog::critical("{}", key.error());
+    return 1;
+  }
+  if (Status s = check_state_dir(config->state_dir); !s) {
+    spdlog::critical("{}", s.error());
+    return 1;
+  }
+  if (Status s = make_dirs(config->spool_dir, 0755); !s) {
+    spdlog::critical("{}", s.error());
+    return 1;
+  }
+  std::signal(SIGPIPE, SIG_IGN);
+  asio::io_context io(1);
+  Result<std::unique_ptr<JobStore>> store =
+      JobStore::open(config->state_dir, [&io](std::function<void()> fn) { asio::post(io, std::move(fn)); });
+  if (!store) {
+    spdlog::critical("{}", store.error());
+    return 1;
+  }
+  if (Status s = start_local_auth_service(io, config->auth_socket, *key, config->ttl_s); !s)
+    spdlog::warn("{}; users who cannot read the key cannot submit from this host", s.error());
+  Controller controller(io, *config, *key, std::move(*store));
+  controller.start();
+  asio::signal_set stop(io, SIGINT, SIGTERM);
+  stop.async_wait([&io](boost::system::error_code, int signo) {
+    spdlog::info("signal {}: shutting down", signo);
+    io.stop();
+  });
+  spdlog::info("cluster {} controller started (pid {})", config->cluster, ::getpid());
+  io.run();
+  return 0;
+}

@@ -1,0 +1,144 @@
+// squeue's and sinfo's questions, answered from memory.
+#include "controller.h"
+#include "drover/array_spec.h"
+#include "drover/job_state.h"
+
+namespace drover {
+namespace {
+
+bool listed_by_default(const pb::JobRecord& job) {
+  // Finished jobs are hidden unless asked for, but a job still completing shows.
+  return !job_state_is_finished(job.state()) || job.kill_sent();
+}
+
+template <class List, class Value>
+bool allowed(const List& list, const Value& value) {
+  return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// A reply copy without the bulky fields no listing shows.
+pb::JobRecord listing_copy(const pb::JobRecord& job) {
+  pb::JobRecord copy = job;
+  copy.mutable_spec()->clear_script();
+  copy.mutable_spec()->clear_env();
+  return copy;
+}
+
+}  // namespace
+
+void Controller::handle_list_jobs(Request& request) {
+  const pb::JobFilter& f = request.message.list_jobs().filter();
+  pb::Message reply_msg;
+  pb::ListJobsReply* out = reply_msg.mutable_list_jobs_reply();
+  out->set_now(now());
+  auto passes = [&](const pb::JobRecord& job) {
+    if (!f.states().empty()) {
+      if (!allowed(f.states(), job.state())) return false;
+    } else if (!f.all_states() && !listed_by_default(job)) {
+      return false;
+    }
+    return allowed(f.uids(), job.uid()) && allowed(f.partitions(), job.partition()) &&
+           allowed(f.names(), job.spec().name());
+  };
+
+  if (f.job_ids().empty()) {
+    for (const auto& [id, job] : jobs_)
+      if (passes(job)) *out->add_jobs() = listing_copy(job);
+    return reply(request, reply_msg);
+  }
+
+  bool any_known = false;
+  for (const std::string& text : f.job_ids()) {
+    size_t underscore = text.find('_');
+    uint32_t id = static_cast<uint32_t>(std::stoul(text.substr(0, underscore)));
+    if (underscore == std::string::npos) {
+      // The job itself, or every record of the array with this id.
+      for (const auto& [job_id, job] : jobs_) {
+        if (job_id != id && job.array_job_id() != id) continue;
+        any_known = true;
+        if (passes(job)) *out->add_jobs() = listing_copy(job);
+      }
+      continue;
+    }
+    uint32_t task = static_cast<uint32_t>(std::stoul(text.substr(underscore + 1)));
+    for (const auto& [job_id, job] : jobs_) {
+      if (job.array_job_id() != id) continue;
+      if (job.is_array_task() && job.array_task_id() == task) {
+        any_known = true;
+        if (passes(job)) *out->add_jobs() = listing_copy(job);
+      } else if (!job.is_array_task()) {
+        TaskSet pending;
+        for (const pb::TaskRange& r : job.array_pending()) pending.add_range(r.first(), r.last());
+        if (!pending.contains(task)) continue;
+        any_known = true;
+        if (!passes(job)) continue;
+        // A pending task is shown on its own, as "ID_T".
+        pb::JobRecord one = listing_copy(job);
+        one.clear_array_pending();
+        pb::TaskRange* r = one.add_array_pending();
+        r->set_first(task);
+        r->set_last(task);
+        *out->add_jobs() = std::move(one);
+      }
+    }
+  }
+  if (!any_known) return reply_error(request, "Invalid job id specified");
+  reply(request, reply_msg);
+}
+
+pb::NodeInfo Controller::node_info(const NodeConfig& node) const {
+  const NodeRuntime& rt = nodes_[node_index(node.name)];
+  pb::NodeInfo info;
+  info.set_name(node.name);
+  info.set_cpus(node.cpus);
+  info.set_alloc_cpus(rt.alloc_cpus);
+  info.set_memory_mb(node.memory_mb);
+  info.set_alloc_mem_mb(rt.alloc_mem_mb);
+  info.set_weight(node.weight);
+  for (const std::string& f : node.features) info.add_features(f);
+  info.set_not_responding(!rt.connected);
+  info.set_reason(rt.reason);
+  info.set_clock_skew_ms(rt.clock_skew_ms);
+  info.set_arch(rt.hello.arch());
+  info.set_version(rt.hello.software_version());
+  info.set_detected_cpus(rt.hello.cpus());
+  info.set_detected_memory_mb(rt.hello.memory_mb());
+  info.set_hostname(rt.hello.hostname());
+  for (const PartitionConfig& p : config_.partitions)
+    if (std::find(p.nodes.begin(), p.nodes.end(), node.name) != p.nodes.end()) info.add_partitions(p.name);
+  if (!rt.registered) {
+    info.set_state("unk");
+    info.set_state_long("UNKNOWN");
+  } else if (rt.down) {
+    info.set_state("down");
+    info.set_state_long("DOWN");
+  } else if (rt.alloc_cpus == 0) {
+    info.set_state("idle");
+    info.set_state_long("IDLE");
+  } else if (rt.alloc_cpus >= node.cpus) {
+    info.set_state("alloc");
+    info.set_state_long("ALLOCATED");
+  } else {
+    info.set_state("mix");
+    info.set_state_long("MIXED");
+  }
+  return info;
+}
+
+void Controller::handle_list_nodes(Request& request) {
+  pb::Message reply_msg;
+  pb::ListNodesReply* out = reply_msg.mutable_list_nodes_reply();
+  out->set_cluster(config_.cluster);
+  for (const NodeConfig& node : config_.nodes) *out->add_nodes() = node_info(node);
+  for (const PartitionConfig& p : config_.partitions) {
+    pb::PartitionInfo* info = out->add_partitions();
+    info->set_name(p.name);
+    info->set_is_default(p.is_default);
+    info->set_state(p.state == "inactive" ? "inact" : p.state);
+    info->set_max_time_min(p.max_time_min);
+    for (const std::string& n : p.nodes) info->add_nodes(n);
+  }
+  reply(request, reply_msg);
+}
+
+}  // namespace drover

@@ -1,0 +1,92 @@
+#include "scheduler.h"
+
+#include <algorithm>
+
+namespace drover {
+namespace {
+
+bool fits(const SchedNode& node, const SchedJob& job) {
+  if (!node.usable || node.exclusive_job) return false;
+  if (job.exclusive && node.alloc_cpus > 0) return false;
+  uint32_t cpus = job.exclusive ? node.cpus : job.cpus_per_node;
+  if (cpus > node.cpus - node.alloc_cpus) return false;
+  return job.mem_per_node_mb <= node.memory_mb - node.alloc_mem_mb;
+}
+
+// Picks `job.nodes` nodes: lowest weight, then the tightest fit (fewest
+// CPUs left over), then config order.
+std::vector<size_t> choose_nodes(const SchedSnapshot& snap, const SchedJob& job) {
+  std::vector<size_t> candidates;
+  for (size_t index : snap.partitions[job.partition].nodes)
+    if (fits(snap.nodes[index], job)) candidates.push_back(index);
+  if (candidates.size() < job.nodes) return {};
+  auto leftover = [&](size_t i) { return snap.nodes[i].cpus - snap.nodes[i].alloc_cpus; };
+  std::stable_sort(candidates.begin(), candidates.end(), [&](size_t a, size_t b) {
+    if (snap.nodes[a].weight != snap.nodes[b].weight) return snap.nodes[a].weight < snap.nodes[b].weight;
+    if (leftover(a) != leftover(b)) return leftover(a) < leftover(b);
+    return a < b;
+  });
+  candidates.resize(job.nodes);
+  std::sort(candidates.begin(), candidates.end());
+  return candidates;
+}
+
+void allocate(SchedSnapshot& snap, const SchedJob& job, const std::vector<size_t>& nodes) {
+  for (size_t i : nodes) {
+    SchedNode& node = snap.nodes[i];
+    node.alloc_cpus += job.exclusive ? node.cpus : job.cpus_per_node;
+    node.alloc_mem_mb += job.mem_per_node_mb;
+    node.exclusive_job = node.exclusive_job || job.exclusive;
+  }
+}
+
+}  // namespace
+
+SchedPlan schedule(SchedSnapshot snap) {
+  std::sort(snap.pending.begin(), snap.pending.end(), [](const SchedJob& a, const SchedJob& b) {
+    return a.priority != b.priority ? a.priority > b.priority : a.job_id < b.job_id;
+  });
+  SchedPlan plan;
+  std::vector<bool> blocked(snap.partitions.size(), false);
+  for (const SchedJob& job : snap.pending) {
+    if (!snap.partitions[job.partition].up) {
+      plan.waits.push_back({job.job_id, "PartitionDown"});
+      continue;
+    }
+    if (blocked[job.partition]) {
+      plan.waits.push_back({job.job_id, "Priority"});
+      continue;
+    }
+    uint32_t started = 0;
+    while (started < job.startable) {
+      std::vector<size_t> nodes = choose_nodes(snap, job);
+      if (nodes.empty()) break;
+      allocate(snap, job, nodes);
+      uint32_t cpus = job.exclusive ? 0 : job.cpus_per_node;  // 0: whole node, resolved by the caller
+      plan.starts.push_back({job.job_id, std::move(nodes), cpus, job.mem_per_node_mb});
+      ++started;
+    }
+    if (started < job.startable) {
+      plan.waits.push_back({job.job_id, "Resources"});
+      blocked[job.partition] = true;
+    } else if (job.throttled) {
+      plan.waits.push_back({job.job_id, "JobArrayTaskLimit"});
+    }
+  }
+  return plan;
+}
+
+bool could_ever_run(const SchedSnapshot& snap, const SchedJob& job) {
+  uint32_t able = 0;
+  for (size_t index : snap.partitions[job.partition].nodes) {
+    SchedNode node = snap.nodes[index];
+    node.alloc_cpus = 0;
+    node.alloc_mem_mb = 0;
+    node.exclusive_job = false;
+    node.usable = true;
+    if (fits(node, job)) ++able;
+  }
+  return able >= job.nodes;
+}
+
+}  // namespace drover

@@ -1,0 +1,132 @@
+// Job submission: validation with Slurm's words, then a durable write;
+// the reply is sent only after the commit.
+#include <pwd.h>
+
+#include <spdlog/spdlog.h>
+
+#include "controller.h"
+#include "drover/array_spec.h"
+#include "drover/time_format.h"
+#include "scheduler.h"
+#include "spool.h"
+
+namespace drover {
+namespace {
+
+constexpr size_t kMaxScriptBytes = 4u << 20;
+
+std::string user_name(uint32_t uid, const std::string& claimed) {
+  if (struct passwd* pw = getpwuid(uid)) return pw->pw_name;
+  return claimed.empty() ? std::to_string(uid) : claimed;
+}
+
+void set_array(pb::JobRecord& job, const ArraySpec& array) {
+  job.set_array_job_id(job.job_id());
+  for (const auto& [first, last] : array.tasks.intervals()) {
+    pb::TaskRange* r = job.add_array_pending();
+    r->set_first(first);
+    r->set_last(last);
+  }
+  job.set_array_throttle(array.throttle);
+  job.set_array_task_count(static_cast<uint32_t>(array.tasks.count()));
+  job.set_array_task_min(array.tasks.first());
+  job.set_array_task_max(array.tasks.last());
+  job.set_array_task_step(array.step);
+}
+
+}  // namespace
+
+void Controller::handle_submit(Request& request) {
+  pb::JobSpec& spec = *request.message.mutable_submit()->mutable_spec();
+  const PartitionConfig* part =
+      spec.partition().empty() ? config_.default_partition() : config_.find_partition(spec.partition());
+  if (!part) {
+    if (spec.partition().empty())
+      return reply_error(request, "No partition specified or system default partition");
+    return reply_error(request, "Invalid partition name specified", "invalid partition specified: " + spec.partition());
+  }
+  if (part->state == "drain" || part->state == "inactive")
+    return reply_error(request, "Required partition not available (inactive or drain)");
+  if (spec.script().size() > kMaxScriptBytes)
+    return reply_error(request, "Pathname of a file, directory or other parameter too long");
+  if (spec.work_dir().empty() || spec.work_dir()[0] != '/')
+    return reply_error(request, "Invalid working directory: an absolute path is required");
+  uint32_t nodes = std::max<uint32_t>(1, spec.min_nodes());
+  if (nodes > part->nodes.size()) return reply_error(request, "Node count specification invalid");
+
+  ArraySpec array;
+  if (!spec.array_spec().empty()) {
+    Result<ArraySpec> parsed = parse_array_spec(spec.array_spec(), config_.max_array_size);
+    if (!parsed) return reply_error(request, "Invalid job array specification");
+    array = std::move(*parsed);
+  }
+
+  // Refuse what no node of the partition could ever hold, instead of
+  // leaving it pending forever.
+  SchedSnapshot snap;
+  SchedPartition sp;
+  for (const std::string& n : part->nodes) {
+    const NodeConfig* nc = config_.find_node(n);
+    sp.nodes.push_back(snap.nodes.size());
+    snap.nodes.push_back({nc->cpus, 0, nc->memory_mb, 0, nc->weight, true, false});
+  }
+  snap.partitions.push_back(sp);
+  SchedJob probe;
+  probe.nodes = nodes;
+  uint32_t tasks_per_node = (std::max<uint32_t>(1, spec.ntasks()) + nodes - 1) / nodes;
+  probe.cpus_per_node = tasks_per_node * std::max<uint32_t>(1, spec.cpus_per_task());
+  probe.mem_per_node_mb = spec.mem_mb();
+  probe.exclusive = spec.exclusive();
+  if (!could_ever_run(snap, probe)) return reply_error(request, "Requested node configuration is not available");
+
+  pb::JobRecord job;
+  job.set_job_id(next_job_id_++);
+  job.set_uid(request.uid);
+  job.set_gid(request.gid);
+  spec.set_user_name(user_name(request.uid, spec.user_name()));
+  job.set_partition(part->name);
+  job.set_state(pb::JOB_PENDING);
+  job.set_submit_time(now());
+  if (spec.hold()) {
+    job.set_priority(0);
+    job.set_reason("JobHeldUser");
+  } else {
+    job.set_priority(std::max<uint32_t>(1, 4294901760u - job.job_id()));
+    job.set_reason("None");
+  }
+  if (spec.time_limit_min() == 0) {
+    uint32_t limit = part->default_time_min ? part->default_time_min : part->max_time_min;
+    spec.set_time_limit_min(limit ? limit : kInfiniteMinutes);
+  } else if (part->max_time_min && spec.time_limit_min() > part->max_time_min) {
+    job.set_reason("PartitionTimeLimit");  // EnforcePartLimits=NO: accepted, never started
+  }
+  *job.mutable_spec() = std::move(spec);
+  if (!array.tasks.empty()) set_array(job, array);
+
+  uint32_t id = job.job_id();
+  std::string spool_dir = config_.spool_dir;
+  JobStore::Write write;
+  write.before_commit = [spool_dir, id, script = job.spec().script(),
+                         env = std::vector<std::string>(job.spec().env().begin(), job.spec().env().end())] {
+    return write_spool(spool_dir, id, script, env);
+  };
+  write.records.push_back(job);
+  write.done = [this, request, job = std::move(job)](Status s) mutable {
+    if (!s) {
+      spdlog::error("job {}: submission not saved: {}", job.job_id(), s.error());
+      return reply_error(request, "Unable to save the job: " + s.error());
+    }
+    uint32_t id = job.job_id();
+    spdlog::info("job {} submitted by uid {} to partition {}{}", id, job.uid(), job.partition(),
+                 job.array_job_id() ? " (array " + job.spec().array_spec() + ")" : "");
+    jobs_.emplace(id, std::move(job));
+    pb::Message reply_msg;
+    reply_msg.mutable_submit_reply()->set_job_id(id);
+    reply(request, reply_msg);
+    request_schedule();
+  };
+  store_->set_next_job_id(next_job_id_);
+  store_->write(std::move(write));
+}
+
+}  // namespace drover

@@ -1,0 +1,170 @@
+#include "agent.h"
+
+#include <sys/utsname.h>
+#include <unistd.h>
+
+#include <spdlog/spdlog.h>
+
+#include <chrono>
+
+#include "drover/envelope.h"
+
+namespace drover {
+namespace {
+
+int64_t now_ms() {
+  using namespace std::chrono;
+  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+}  // namespace
+
+pb::AgentHello detect_hardware() {
+  pb::AgentHello hello;
+  hello.set_cpus(static_cast<uint32_t>(sysconf(_SC_NPROCESSORS_ONLN)));
+  hello.set_memory_mb(static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)) >>
+                      20);
+  struct utsname uts {};
+  uname(&uts);
+  hello.set_arch(uts.machine);
+  hello.set_hostname(uts.nodename);
+  return hello;
+}
+
+Agent::Agent(asio::io_context& io, Config config, ClusterKey key, AgentOptions options)
+    : io_(io),
+      config_(std::move(config)),
+      key_(std::move(key)),
+      options_(std::move(options)),
+      tracker_(io, options_.state_dir, options_.stepd_path,
+               [this](uint32_t id, const JobStatus& status) { report(id, status); }) {}
+
+void Agent::start() {
+  tracker_.recover();
+  asio::co_spawn(io_, run(), asio::detached);
+}
+
+awaitable<bool> Agent::connect(tcp::socket& socket) {
+  boost::system::error_code ec;
+  tcp::resolver resolver(io_);
+  auto endpoints = co_await resolver.async_resolve(config_.controller_host, std::to_string(config_.controller_port),
+                                                   asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    spdlog::warn("node {}: cannot resolve controller {}: {}; waiting for the network", options_.node_name,
+                 config_.controller_host, ec.message());
+    co_return false;
+  }
+  co_await asio::async_connect(socket, endpoints, asio::redirect_error(use_awaitable, ec));
+  if (ec) {
+    spdlog::warn("node {}: controller {}:{} not reachable: {}; retrying", options_.node_name,
+                 config_.controller_host, config_.controller_port, ec.message());
+    co_return false;
+  }
+  co_return true;
+}
+
+awaitable<void> Agent::run() {
+  Backoff backoff(std::chrono::seconds(10));
+  for (;;) {
+    tcp::socket socket(io_);
+    if (!co_await connect(socket)) {
+      asio::steady_timer wait(io_, backoff.next());
+      co_await wait.async_wait(use_awaitable);
+      continue;
+    }
+    registered_ = false;
+    conn_ = std::make_shared<Connection>(std::move(socket), config_.max_frame_bytes);
+    session_timer_ = std::make_unique<asio::steady_timer>(io_);
+    bool closed = false;
+    conn_->start([this](std::string body) { on_frame(body); },
+                 [this, &closed](const std::string& why) {
+                   spdlog::warn("node {}: connection to the controller closed: {}", options_.node_name, why);
+                   closed = true;
+                   session_timer_->cancel();
+                 });
+    pb::Message hello;
+    *hello.mutable_hello() = detect_hardware();
+    hello.mutable_hello()->set_protocol(kProtocolVersion);
+    hello.mutable_hello()->set_software_version(DROVER_VERSION);
+    hello.mutable_hello()->set_node_name(options_.node_name);
+    hello.mutable_hello()->set_clock_ms(now_ms());
+    for (uint32_t id : tracker_.running()) hello.mutable_hello()->add_running_jobs(id);
+    send(hello);
+    // Heartbeats until the connection drops.
+    while (!closed) {
+      session_timer_->expires_after(std::chrono::seconds(heartbeat_s_));
+      boost::system::error_code ec;
+      co_await session_timer_->async_wait(asio::redirect_error(use_awaitable, ec));
+      if (closed) break;
+      if (registered_) {
+        backoff.reset();
+        pb::Message beat;
+        beat.mutable_heartbeat()->set_clock_ms(now_ms());
+        send(beat);
+      }
+    }
+    conn_.reset();
+    asio::steady_timer wait(io_, backoff.next());
+    co_await wait.async_wait(use_awaitable);
+  }
+}
+
+void Agent::send(const pb::Message& message) {
+  if (!conn_) return;
+  Result<std::string> sealed = seal(message, [this](std::string_view digest) {
+    return Result<pb::Credential>::ok(mint_credential(key_, ::getuid(), ::getgid(), ::time(nullptr), config_.ttl_s, digest));
+  });
+  if (sealed) conn_->send(std::move(*sealed));
+}
+
+void Agent::report(uint32_t job_id, const JobStatus& status) {
+  if (!registered_) return;  // resent after the next hello
+  pb::Message message;
+  pb::JobFinished* finished = message.mutable_finished();
+  finished->set_job_id(job_id);
+  finished->set_exit_status(status.exit_status);
+  finished->set_term_signal(status.term_signal);
+  finished->set_end_time(status.end_time);
+  finished->set_error(status.error);
+  send(message);
+}
+
+void Agent::on_frame(const std::string& body) {
+  Result<Opened> opened = open_envelope(body, Verifier{&key_, config_.max_clock_skew_s, &replays_}, ::time(nullptr));
+  if (!opened) {
+    spdlog::error("node {}: refused a message from the controller: {}", options_.node_name, opened.error());
+    conn_->close(true);
+    return;
+  }
+  const pb::Message& m = opened->message;
+  switch (m.kind_case()) {
+    case pb::Message::kHelloReply:
+      if (!m.hello_reply().accepted()) {
+        spdlog::error("node {}: the controller refused this node: {}", options_.node_name, m.hello_reply().reason());
+        conn_->close(true);
+        return;
+      }
+      registered_ = true;
+      heartbeat_s_ = std::max<uint32_t>(1, m.hello_reply().heartbeat_s());
+      spdlog::info("node {}: registered with cluster {}", options_.node_name, m.hello_reply().cluster());
+      for (const auto& [id, status] : tracker_.unacknowledged()) report(id, status);
+      break;
+    case pb::Message::kLaunch:
+      tracker_.launch(m.launch());
+      break;
+    case pb::Message::kSignal:
+      tracker_.signal(m.signal());
+      break;
+    case pb::Message::kFinishedAck:
+      tracker_.acknowledge(m.finished_ack().job_id());
+      break;
+    case pb::Message::kError:
+      spdlog::error("node {}: controller error: {}", options_.node_name, m.error().message());
+      break;
+    default:
+      spdlog::warn("node {}: unexpected message type {} from the controller", options_.node_name,
+                   static_cast<int>(m.kind_case()));
+  }
+}
+
+}  // namespace drover

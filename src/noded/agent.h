@@ -1,0 +1,52 @@
+// Agent: droverd's link to the controller. Dials out and keeps one
+// authenticated connection, retrying with backoff for as long as it takes
+// (the controller or the network may come up later than we do); says
+// hello with the node's hardware; carries out launch and signal orders;
+// reports completions until they are acknowledged. One io_context thread.
+#pragma once
+#include <memory>
+#include <string>
+
+#include "drover.pb.h"
+#include "drover/asio.h"
+#include "drover/config.h"
+#include "drover/connection.h"
+#include "drover/credential.h"
+#include "job_tracker.h"
+
+namespace drover {
+
+struct AgentOptions {
+  std::string node_name;
+  std::string state_dir;
+  std::string stepd_path;
+};
+
+// What this machine has, as the agent reports it.
+pb::AgentHello detect_hardware();
+
+class Agent {
+ public:
+  Agent(asio::io_context& io, Config config, ClusterKey key, AgentOptions options);
+  void start();
+
+ private:
+  awaitable<void> run();
+  awaitable<bool> connect(tcp::socket& socket);
+  void on_frame(const std::string& body);
+  void send(const pb::Message& message);
+  void report(uint32_t job_id, const JobStatus& status);
+
+  asio::io_context& io_;
+  Config config_;
+  ClusterKey key_;
+  AgentOptions options_;
+  ReplayCache replays_;
+  JobTracker tracker_;
+  std::shared_ptr<Connection> conn_;
+  bool registered_ = false;
+  uint32_t heartbeat_s_ = 10;
+  std::unique_ptr<asio::steady_timer> session_timer_;
+};
+
+}  // namespace drover

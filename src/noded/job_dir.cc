@@ -1,0 +1,44 @@
+#include "job_dir.h"
+
+#include <filesystem>
+#include <sstream>
+
+#include "drover/file_util.h"
+
+namespace drover {
+
+std::string job_dir(const std::string& state_dir, uint32_t job_id) {
+  return state_dir + "/jobs/" + std::to_string(job_id);
+}
+
+Status write_job_status(const std::string& dir, const JobStatus& status) {
+  std::ostringstream out;
+  out << status.exit_status << ' ' << status.term_signal << ' ' << status.end_time << '\n' << status.error;
+  return write_file_atomic(dir + "/status", out.str(), 0600);
+}
+
+std::optional<JobStatus> read_job_status(const std::string& dir) {
+  Result<std::string> text = read_file(dir + "/status");
+  if (!text) return std::nullopt;
+  std::istringstream in(*text);
+  JobStatus status;
+  if (!(in >> status.exit_status >> status.term_signal >> status.end_time)) return std::nullopt;
+  in.get();
+  std::getline(in, status.error, '\0');
+  return status;
+}
+
+Result<pb::LaunchJob> read_launch(const std::string& dir) {
+  Result<std::string> bytes = read_file(dir + "/launch.pb");
+  if (!bytes) return Result<pb::LaunchJob>::fail(bytes.error());
+  pb::LaunchJob launch;
+  if (!launch.ParseFromString(*bytes)) return Result<pb::LaunchJob>::fail(dir + "/launch.pb does not parse");
+  return Result<pb::LaunchJob>::ok(std::move(launch));
+}
+
+void remove_job_dir(const std::string& dir) {
+  std::error_code ec;
+  std::filesystem::remove_all(dir, ec);
+}
+
+}  // namespace drover

@@ -1,0 +1,226 @@
+#include "stepd.h"
+
+#include <fcntl.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+#include <ctime>
+#include <string>
+#include <vector>
+
+#include "drover/file_util.h"
+#include "drover/time_format.h"
+#include "job_dir.h"
+
+namespace drover {
+namespace {
+
+std::vector<std::string> read_env_file(const std::string& path) {
+  std::vector<std::string> env;
+  Result<std::string> blob = read_file(path);
+  if (!blob) return env;
+  size_t start = 0;
+  while (start < blob->size()) {
+    size_t end = blob->find('\0', start);
+    if (end == std::string::npos) end = blob->size();
+    if (end > start) env.push_back(blob->substr(start, end - start));
+    start = end + 1;
+  }
+  return env;
+}
+
+// Later entries win, as they would with successive exports.
+std::vector<std::string> merge_env(std::vector<std::string> base, const std::vector<std::string>& overrides) {
+  for (const std::string& var : overrides) {
+    std::string key = var.substr(0, var.find('=') + 1);
+    std::erase_if(base, [&](const std::string& b) { return b.compare(0, key.size(), key) == 0; });
+    base.push_back(var);
+  }
+  return base;
+}
+
+[[noreturn]] void child_fail(int report_fd, const std::string& what) {
+  std::string message = what + ": " + std::strerror(errno);
+  (void)!::write(report_fd, message.data(), message.size());
+  _exit(127);
+}
+
+int open_output(const std::string& path) {
+  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+}
+
+// In the forked child: become the job. Never returns.
+[[noreturn]] void exec_job(const pb::LaunchJob& launch, int script_fd, int report_fd,
+                           const std::vector<std::string>& env) {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+  setpgid(0, 0);
+  if (launch.set_hostname() && unshare(CLONE_NEWUTS) == 0)
+    (void)!sethostname(launch.node_name().data(), launch.node_name().size());
+  const pb::JobRecord& job = launch.job();
+  if (::getuid() == 0 && job.uid() != 0) {
+    if (initgroups(launch.user_name().c_str(), job.gid()) != 0 && setgroups(0, nullptr) != 0)
+      child_fail(report_fd, "cannot set supplementary groups");
+    if (setgid(job.gid()) != 0) child_fail(report_fd, "cannot set gid " + std::to_string(job.gid()));
+    if (setuid(job.uid()) != 0) child_fail(report_fd, "cannot set uid " + std::to_string(job.uid()));
+  } else if (job.uid() != ::getuid()) {
+    errno = EPERM;
+    child_fail(report_fd, "cannot run a job of uid " + std::to_string(job.uid()) + ": the agent is not root");
+  }
+  int out = open_output(launch.stdout_path());
+  if (out < 0) child_fail(report_fd, "cannot open output file " + launch.stdout_path());
+  int err = launch.stderr_path() == launch.stdout_path() ? out : open_output(launch.stderr_path());
+  if (err < 0) child_fail(report_fd, "cannot open error file " + launch.stderr_path());
+  int in = ::open(job.spec().stdin_path().empty() ? "/dev/null" : job.spec().stdin_path().c_str(), O_RDONLY);
+  if (in < 0) child_fail(report_fd, "cannot open input file " + job.spec().stdin_path());
+  if (::chdir(job.spec().work_dir().c_str()) != 0) {
+    std::string warning = "slurmstepd: error: couldn't chdir to `" + job.spec().work_dir() + "': " +
+                          std::strerror(errno) + ": going to /tmp instead\n";
+    (void)!::write(err, warning.data(), warning.size());
+    (void)!::chdir("/tmp");
+  }
+  dup2(in, 0);
+  dup2(out, 1);
+  dup2(err, 2);
+  std::vector<char*> envp;
+  for (const std::string& var : env) envp.push_back(const_cast<char*>(var.c_str()));
+  envp.push_back(nullptr);
+  std::string name = "slurm_script";
+  std::vector<char*> argv{name.data()};
+  for (const std::string& arg : job.spec().argv()) argv.push_back(const_cast<char*>(arg.c_str()));
+  argv.push_back(nullptr);
+  fexecve(script_fd, argv.data(), envp.data());
+  child_fail(report_fd, "cannot execute the batch script");
+}
+
+// The script lives in an anonymous memory file: the job's user can run it
+// without any access to the spool or the agent's state directory.
+int script_memfd(const std::string& script) {
+  int fd = memfd_create("slurm_script", 0);
+  if (fd < 0) return -1;
+  size_t done = 0;
+  while (done < script.size()) {
+    ssize_t n = ::write(fd, script.data() + done, script.size() - done);
+    if (n <= 0) return -1;
+    done += static_cast<size_t>(n);
+  }
+  fchmod(fd, 0755);
+  return fd;
+}
+
+void note_cancel(const pb::LaunchJob& launch) {
+  int fd = ::open(launch.stderr_path().c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
+  if (fd < 0) return;
+  std::string line = "slurmstepd-" + launch.node_name() + ": error: *** JOB " + std::to_string(launch.job().job_id()) +
+                     " ON " + launch.node_name() + " CANCELLED AT " + format_iso_time(::time(nullptr)) + " ***\n";
+  (void)!::write(fd, line.data(), line.size());
+  ::close(fd);
+}
+
+// Waits for the job, forwarding signals. Returns the wait status.
+int supervise(pid_t child, const pb::LaunchJob& launch, uint32_t kill_wait_s) {
+  sigset_t watched;
+  sigemptyset(&watched);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT}) sigaddset(&watched, s);
+  bool cancelling = false;
+  time_t kill_at = 0;
+  for (;;) {
+    int status = 0;
+    if (waitpid(child, &status, WNOHANG) == child) return status;
+    siginfo_t info{};
+    int signo;
+    if (cancelling) {
+      time_t left = kill_at - ::time(nullptr);
+      if (left <= 0) {
+        kill(-child, SIGKILL);
+        cancelling = false;
+        continue;
+      }
+      timespec timeout{left, 0};
+      signo = sigtimedwait(&watched, &info, &timeout);
+    } else {
+      signo = sigwaitinfo(&watched, &info);
+    }
+    if (signo <= 0 || signo == SIGCHLD) continue;
+    if (signo == SIGTERM && !cancelling) {
+      note_cancel(launch);
+      kill(-child, SIGCONT);
+      kill(-child, SIGTERM);
+      cancelling = true;
+      kill_at = ::time(nullptr) + kill_wait_s;
+    } else if (signo != SIGTERM) {
+      kill(-child, signo);
+    }
+  }
+}
+
+}  // namespace
+
+int run_stepd(const std::string& dir) {
+  setsid();
+  Result<pb::LaunchJob> launch = read_launch(dir);
+  JobStatus result;
+  if (!launch) {
+    result.error = launch.error();
+    result.end_time = ::time(nullptr);
+    write_job_status(dir, result);
+    return 1;
+  }
+  sigset_t watched;
+  sigemptyset(&watched);
+  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT}) sigaddset(&watched, s);
+  sigprocmask(SIG_BLOCK, &watched, nullptr);
+
+  std::string script = launch->script();
+  std::vector<std::string> env;
+  if (script.empty()) {
+    Result<std::string> spooled = read_file(launch->spool_path() + "/script");
+    if (!spooled) result.error = spooled.error();
+    else script = std::move(*spooled);
+    env = read_env_file(launch->spool_path() + "/environment");
+  }
+  env = merge_env(std::move(env), {launch->env().begin(), launch->env().end()});
+  int script_fd = result.error.empty() ? script_memfd(script) : -1;
+  if (result.error.empty() && script_fd < 0) result.error = std::string("cannot stage the script: ") + std::strerror(errno);
+
+  int report[2] = {-1, -1};
+  if (result.error.empty() && pipe2(report, O_CLOEXEC) != 0) result.error = "cannot create a pipe";
+  pid_t child = -1;
+  if (result.error.empty()) {
+    child = fork();
+    if (child == 0) {
+      ::close(report[0]);
+      exec_job(*launch, script_fd, report[1], env);
+    }
+    ::close(report[1]);
+    ::close(script_fd);
+    if (child < 0) result.error = std::string("cannot fork: ") + std::strerror(errno);
+  }
+  if (child > 0) {
+    // Stays open until exec succeeds (close-on-exec) or the child reports why it failed.
+    char buf[1024];
+    ssize_t n = ::read(report[0], buf, sizeof buf);
+    ::close(report[0]);
+    std::string pid_line = std::to_string(child);
+    write_file_atomic(dir + "/job.pid", pid_line, 0600);
+    if (n > 0) result.error.assign(buf, static_cast<size_t>(n));
+    int status = supervise(child, *launch, launch->kill_wait_s());
+    kill(-child, SIGKILL);  // whatever the script left behind ends with it
+    if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
+    if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
+  }
+  result.end_time = ::time(nullptr);
+  Status saved = write_job_status(dir, result);
+  return saved ? 0 : 1;
+}
+
+}  // namespace drover

@@ -1,0 +1,286 @@
+#include "drover/sinfo_format.h"
+
+#include <gtest/gtest.h>
+
+#include "drover/time_format.h"
+
+namespace drover {
+namespace {
+
+struct NodeSpec {
+  std::string name;
+  std::string state;  // compact
+  bool not_responding = false;
+  uint32_t cpus = 4;
+  uint32_t alloc_cpus = 0;
+};
+
+class Cluster {
+ public:
+  Cluster& node(const NodeSpec& spec) {
+    pb::NodeInfo* n = reply_.add_nodes();
+    n->set_name(spec.name);
+    n->set_state(spec.state);
+    n->set_not_responding(spec.not_responding);
+    n->set_cpus(spec.cpus);
+    n->set_alloc_cpus(spec.alloc_cpus);
+    n->set_memory_mb(1000);
+    n->set_weight(1);
+    return *this;
+  }
+  pb::NodeInfo& last_node() { return *reply_.mutable_nodes(reply_.nodes_size() - 1); }
+
+  Cluster& partition(const std::string& name, std::vector<std::string> nodes,
+                     bool is_default = false, uint32_t max_time_min = 0,
+                     const std::string& state = "up") {
+    pb::PartitionInfo* p = reply_.add_partitions();
+    p->set_name(name);
+    p->set_is_default(is_default);
+    p->set_state(state);
+    p->set_max_time_min(max_time_min);
+    for (auto& n : nodes) p->add_nodes(n);
+    return *this;
+  }
+
+  const pb::ListNodesReply& reply() const { return reply_; }
+
+ private:
+  pb::ListNodesReply reply_;
+};
+
+std::string render(const Cluster& cluster, const SinfoOptions& options) {
+  auto out = format_sinfo(cluster.reply(), options);
+  EXPECT_TRUE(out) << out.error();
+  return out ? *out : "";
+}
+
+SinfoOptions with_format(std::string format, bool header = false) {
+  SinfoOptions options;
+  options.format = std::move(format);
+  options.header = header;
+  return options;
+}
+
+// Spec §4.1 cluster, with a default partition wider than the header.
+Cluster picluster() {
+  Cluster c;
+  c.node({"node1", "mix", false, 4, 2})
+      .node({"node2", "idle"})
+      .node({"node3", "idle"})
+      .node({"node4", "down", true})
+      .node({"node5", "alloc", false, 4, 4})
+      .node({"node6", "alloc", false, 4, 4})
+      .node({"node7", "alloc", false, 4, 4})
+      .node({"node8", "alloc", false, 4, 4});
+  c.partition("picluster", {"node1", "node2", "node3", "node4"}, true)
+      .partition("long", {"node5", "node6", "node7", "node8"}, false, 7 * 24 * 60);
+  return c;
+}
+
+// Rows within a partition follow Slurm's default sort "#P,-t": the node
+// state's numeric value descending (down* > mix > alloc > idle).
+TEST(SinfoFormatTest, DefaultViewWithWideDefaultPartition) {
+  EXPECT_EQ(render(picluster(), SinfoOptions{}),
+            "PARTITION  AVAIL  TIMELIMIT  NODES  STATE NODELIST\n"
+            "picluster*    up   infinite      1  down* node4\n"
+            "picluster*    up   infinite      1    mix node1\n"
+            "picluster*    up   infinite      2   idle node[2-3]\n"
+            "long          up 7-00:00:00      4  alloc node[5-8]\n");
+}
+
+TEST(SinfoFormatTest, DefaultViewNarrowNamesAndEmptyPartition) {
+  Cluster c;
+  c.node({"node2", "idle"}).node({"node1", "idle"}).node({"node3", "alloc", false, 4, 4});
+  c.partition("debug", {"node2", "node1", "node3"}, true, 30).partition("empty", {});
+  EXPECT_EQ(render(c, SinfoOptions{}),
+            "PARTITION AVAIL  TIMELIMIT  NODES  STATE NODELIST\n"
+            "debug*       up      30:00      1  alloc node3\n"
+            "debug*       up      30:00      2   idle node[1-2]\n"
+            "empty        up   infinite      0    n/a \n");
+}
+
+TEST(SinfoFormatTest, NoHeader) {
+  Cluster c;
+  c.node({"n1", "idle"}).partition("p", {"n1"});
+  SinfoOptions options;
+  options.header = false;
+  EXPECT_EQ(render(c, options), "p            up   infinite      1   idle n1\n");
+}
+
+TEST(SinfoFormatTest, NodeOrientedView) {
+  Cluster c;
+  c.node({"node1", "idle"}).node({"node2", "alloc", false, 4, 4}).node({"node10", "mix", false, 4, 1});
+  c.node({"node9", "down", true});
+  c.partition("debug", {"node1", "node2", "node10", "node9"}, true).partition("gpu", {"node2"});
+  SinfoOptions options;
+  options.format = std::string(kSinfoNodeFormat);
+  options.node_oriented = true;
+  EXPECT_EQ(render(c, options),
+            "NODELIST   NODES PARTITION STATE \n"
+            "node1          1    debug* idle  \n"
+            "node2          1    debug* alloc \n"
+            "node2          1       gpu alloc \n"
+            "node9          1    debug* down* \n"
+            "node10         1    debug* mix   \n");
+}
+
+TEST(SinfoFormatTest, NodeOrientedViewWidensForLongNames) {
+  Cluster c;
+  c.node({"pi-clust-node01", "idle"}).partition("picluster", {"pi-clust-node01"}, true);
+  SinfoOptions options;
+  options.format = std::string(kSinfoNodeFormat);
+  options.node_oriented = true;
+  EXPECT_EQ(render(c, options),
+            "NODELIST         NODES  PARTITION STATE \n"
+            "pi-clust-node01      1 picluster* idle  \n");
+}
+
+TEST(SinfoFormatTest, PartitionFilter) {
+  SinfoOptions options;
+  options.partitions = {"long", "nosuch"};
+  EXPECT_EQ(render(picluster(), options),
+            "PARTITION AVAIL  TIMELIMIT  NODES  STATE NODELIST\n"
+            "long         up 7-00:00:00      4  alloc node[5-8]\n");
+}
+
+Cluster state_zoo() {
+  Cluster c;
+  c.node({"n1", "idle"})
+      .node({"n2", "drain"})
+      .node({"n3", "drng", false, 4, 2})
+      .node({"n4", "mix", false, 4, 1})
+      .node({"n5", "alloc", false, 4, 4})
+      .node({"n6", "down", true})
+      .node({"n7", "idle", true});
+  c.partition("p", {"n1", "n2", "n3", "n4", "n5", "n6", "n7"});
+  return c;
+}
+
+TEST(SinfoFormatTest, StateFilter) {
+  struct Case {
+    std::vector<std::string> states;
+    std::string_view nodes;  // %N of the single "%N" line
+  } cases[] = {
+      {{"idle"}, "n[1-2,7]"},        // any idle base: idle+drain and idle* too
+      {{"IDLE"}, "n[1-2,7]"},
+      {{"drain"}, "n[2-3]"},         // drained and draining
+      {{"drained"}, "n2"},
+      {{"draining"}, "n3"},
+      {{"drng"}, "n3"},
+      {{"alloc"}, "n[3-5]"},         // any node with CPUs in use
+      {{"mix"}, "n4"},
+      {{"mixed"}, "n4"},
+      {{"down"}, "n6"},
+      {{"no_respond"}, "n[6-7]"},
+      {{"mix", "down"}, "n[4,6]"},
+      {{"all"}, "n[1-7]"},
+      {{}, "n[1-7]"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(::testing::PrintToString(c.states));
+    SinfoOptions options = with_format("%N");
+    options.states = c.states;
+    EXPECT_EQ(render(state_zoo(), options), std::string(c.nodes) + "\n");
+  }
+}
+
+TEST(SinfoFormatTest, StateFilterMatchingNothingLeavesEmptyPartitions) {
+  SinfoOptions options;
+  options.states = {"drain"};
+  EXPECT_EQ(render(picluster(), options),
+            "PARTITION  AVAIL  TIMELIMIT  NODES  STATE NODELIST\n"
+            "picluster*    up   infinite      0    n/a \n"
+            "long          up 7-00:00:00      0    n/a \n");
+}
+
+TEST(SinfoFormatTest, BadStateFilter) {
+  SinfoOptions options;
+  options.states = {"idle", "bogus"};
+  auto out = format_sinfo(picluster().reply(), options);
+  ASSERT_FALSE(out);
+  EXPECT_EQ(out.error(), "Bad state string: \"bogus\"");
+}
+
+TEST(SinfoFormatTest, StateOrderAcrossManyStates) {
+  EXPECT_EQ(render(state_zoo(), with_format("%t %N")),
+            "idle* n7\n"
+            "down* n6\n"
+            "drng n3\n"
+            "drain n2\n"
+            "mix n4\n"
+            "alloc n5\n"
+            "idle n1\n");
+}
+
+TEST(SinfoFormatTest, SummaryColumnsWithoutStateMakeOneLine) {
+  Cluster c;
+  c.node({"n1", "idle"})
+      .node({"n2", "mix", false, 4, 2})
+      .node({"n3", "drain"})
+      .node({"n4", "down", true})
+      .node({"n5", "alloc", false, 4, 4});
+  c.partition("p", {"n1", "n2", "n3", "n4", "n5"});
+  EXPECT_EQ(render(c, with_format("%R %.16F %A %C %N", true)),
+            "PARTITION   NODES(A/I/O/T) NODES(A/I) CPUS(A/I/O/T) NODELIST\n"
+            "p          2/1/2/5 2/1 6/6/8/20 n[1-5]\n");
+}
+
+TEST(SinfoFormatTest, NodeColumns) {
+  Cluster c;
+  c.node({"n1", "idle", false, 4}).node({"n2", "idle", false, 8});
+  c.last_node().set_memory_mb(2000);
+  c.last_node().set_weight(5);
+  c.node({"n3", "alloc", false, 4, 4});
+  c.last_node().set_state_long("ALLOCATED");
+  c.last_node().add_features("arm64");
+  c.last_node().add_features("pi4");
+  c.partition("p", {"n1", "n2", "n3"}, false, 24 * 60, "inact");
+  EXPECT_EQ(render(c, with_format("%R|%a|%.5a|%l|%D|%T|%c|%C|%m|%w|%E|%f")),
+            "p|inactive|inact|1-00:00:00|1|allocated|4|4/0/0/4|1000|1|none|arm64,pi4\n"
+            "p|inactive|inact|1-00:00:00|2|idle|4+|0/12/0/12|1000+|1+|none|(null)\n");
+}
+
+TEST(SinfoFormatTest, ReasonSplitsLines) {
+  Cluster c;
+  c.node({"n4", "drain"}).last_node().set_reason("maintenance");
+  c.node({"n5", "drain"}).last_node().set_reason("maintenance");
+  c.node({"n6", "drain"}).last_node().set_reason("disk");
+  c.node({"n7", "idle"}).partition("p", {"n4", "n5", "n6", "n7"});
+  EXPECT_EQ(render(c, with_format("%20E %t %N")),
+            "maintenance          drain n[4-5]\n"
+            "disk                 drain n6\n"
+            "none                 idle n7\n");
+  // Without a reason column the drained nodes form one line.
+  EXPECT_EQ(render(c, with_format("%t %N")), "drain n[4-6]\nidle n7\n");
+}
+
+TEST(SinfoFormatTest, DefaultStarInNarrowColumn) {
+  Cluster c;
+  c.node({"n1", "idle"}).partition("picluster", {"n1"}, true);
+  EXPECT_EQ(render(c, with_format("%.5P|%5P|%P|%R|%#R|")),
+            "picl*|picl*|picluster*|picluster|picluster|\n");
+}
+
+TEST(SinfoFormatTest, LiteralsAndPercent) {
+  Cluster c;
+  c.node({"n1", "idle"}).partition("p", {"n1"});
+  EXPECT_EQ(render(c, with_format("[%R] 100%% %D", true)), "[PARTITION] 100% NODES\n[p] 100% 1\n");
+}
+
+TEST(SinfoFormatTest, InvalidFormats) {
+  struct Case {
+    std::string_view format, error;
+  } cases[] = {
+      {"%P %Z", "Invalid node format specification: Z"},
+      {"%P %.10", "Invalid node format specification: %.10"},
+  };
+  for (const auto& c : cases) {
+    SCOPED_TRACE(std::string(c.format));
+    auto out = format_sinfo(picluster().reply(), with_format(std::string(c.format)));
+    ASSERT_FALSE(out);
+    EXPECT_EQ(out.error(), c.error);
+  }
+}
+
+}  // namespace
+}  // namespace drover
