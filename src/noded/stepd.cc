@@ -54,7 +54,9 @@ std::vector<std::string> merge_env(std::vector<std::string> base, const std::vec
 }
 
 int open_output(const std::string& path) {
-  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  // Append mode: the supervisor adds its own lines (a cancellation) without
+  // overwriting what the job writes.
+  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
 }
 
 // In the forked child: become the job. Never returns.

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages Drover needs, if any are missing.
+set -euo pipefail
+packages=(cmake g++ ninja-build libboost-dev libprotobuf-dev protobuf-compiler libspdlog-dev libcli11-dev
+          libyaml-cpp-dev libgtest-dev libsodium-dev libsqlite3-dev systemd procps)
+missing=()
+for p in "${packages[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+[ ${#missing[@]} -eq 0 ] && exit 0
+if [ "$(id -u)" -ne 0 ]; then
+  echo "Drover needs these Debian packages; as root run:" >&2
+  echo "  apt-get install -y ${missing[*]}" >&2
+  exit 1
+fi
+echo "installing: ${missing[*]}" >&2
+export DEBIAN_FRONTEND=noninteractive
+apt-get update -qq
+apt-get install -y -qq --no-install-recommends "${missing[@]}" ccache >/dev/null || \
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
