@@ -150,11 +150,15 @@ Cell cell_user(const pb::JobRecord& job, int64_t) {
 Cell cell_uid(const pb::JobRecord& job, int64_t) { return {std::to_string(job.uid())}; }
 Cell cell_gid(const pb::JobRecord& job, int64_t) { return {std::to_string(job.gid())}; }
 Cell cell_partition(const pb::JobRecord& job, int64_t) { return {partition_of(job)}; }
+// A job whose processes are still being killed is COMPLETING (CG), the
+// flag winning over its terminal state, as Slurm prints it.
+bool completing(const pb::JobRecord& job) { return job.kill_sent() && job_state_is_finished(job.state()); }
+
 Cell cell_state_compact(const pb::JobRecord& job, int64_t) {
-  return {std::string(job_state_compact(job.state()))};
+  return {completing(job) ? "CG" : std::string(job_state_compact(job.state()))};
 }
 Cell cell_state_long(const pb::JobRecord& job, int64_t) {
-  return {std::string(job_state_long(job.state()))};
+  return {completing(job) ? "COMPLETING" : std::string(job_state_long(job.state()))};
 }
 
 Cell cell_time_used(const pb::JobRecord& job, int64_t now) {

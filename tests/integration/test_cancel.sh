@@ -14,12 +14,14 @@ id=$(sbatch --parsable -J stubborn stubborn.sh)
 wait_until 20 test -e running
 assert_eq RUNNING "$(job_state "$id")"
 scancel "$id" || fail "scancel exited $?"
-assert_eq CANCELLED "$(job_state "$id")" "state right after scancel"
+assert_eq COMPLETING "$(job_state "$id")" "state while its processes are killed"
+assert_eq CG "$(squeue -h -j "$id" -o %t)" "compact state while completing"
 # The script ignores TERM, so it ends by KILL after kill_wait (5 s in drover up).
 wait_until 20 grep -q "CANCELLED AT" "slurm-$id.out"
 assert_contains "$(cat "slurm-$id.out")" "got TERM"
 assert_contains "$(cat "slurm-$id.out")" "error: *** JOB $id ON node1 CANCELLED AT"
 wait_until 20 bash -c "[ \"\$(sinfo -h -o %t | sort -u)\" == idle ]"
+assert_eq CANCELLED "$(job_state "$id")" "state once the job is gone"
 
 # Array: hold the whole thing, cancel two pending tasks, then the rest.
 arr=$(sbatch --parsable -H --array=1-5 --wrap=true)
