@@ -17,8 +17,9 @@ Result<std::vector<std::string>> expand(std::string_view expression);
 // {"n3","n2","n1"} -> "n[3,2,1]", {"a1","a2","b1","a3"} -> "a[1-2],b1,a3".
 std::string compress(const std::vector<std::string>& names);
 
-// Sorts (by prefix, then numeric value, then width) and compresses: the form
-// sinfo, squeue and SLURM_JOB_NODELIST use. {"n3","n1","n2"} -> "n[1-3]".
+// Sorts as Slurm does (prefix in natural order, then hosts without a number,
+// then numeric width, then value) and compresses: the form sinfo, squeue and
+// SLURM_JOB_NODELIST use. {"n3","n1","n2"} -> "n[1-3]".
 std::string compress_sorted(std::vector<std::string> names);
 
 }  // namespace drover::hostlist
