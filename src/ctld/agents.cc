@@ -5,19 +5,11 @@
 #include <chrono>
 
 #include "controller.h"
+#include "drover/clock.h"
 #include "drover/envelope.h"
 #include "drover/job_state.h"
 
 namespace drover {
-namespace {
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
-
 void Controller::handle_hello(Request& request) {
   const pb::AgentHello& hello = request.message.hello();
   pb::Message reply_msg;
@@ -49,7 +41,7 @@ void Controller::handle_hello(Request& request) {
   rt.registered = true;
   rt.connected = true;
   rt.last_seen_s = now();
-  rt.clock_skew_ms = hello.clock_ms() - now_ms();
+  rt.clock_skew_ms = hello.clock_ms() - wall_ms();
   rt.hello = hello;
   rt.session = request.session;
   if (rt.down && rt.reason == "Not responding") {
@@ -67,6 +59,10 @@ void Controller::handle_hello(Request& request) {
   out->set_heartbeat_s(config_.heartbeat_s);
   out->set_kill_wait_s(config_.kill_wait_s);
   reply(request, reply_msg);
+  std::set<uint32_t> waiting = std::move(rt.awaiting_launch);
+  rt.awaiting_launch.clear();
+  for (uint32_t id : waiting)
+    if (const pb::JobRecord* job = find_job(id); job && job->state() == pb::JOB_RUNNING) launch(*job);
   request_schedule();
 }
 
@@ -74,7 +70,7 @@ void Controller::handle_heartbeat(Request& request) {
   size_t index = node_index(request.session->node);
   if (index == SIZE_MAX) return;
   nodes_[index].last_seen_s = now();
-  nodes_[index].clock_skew_ms = request.message.heartbeat().clock_ms() - now_ms();
+  nodes_[index].clock_skew_ms = request.message.heartbeat().clock_ms() - wall_ms();
 }
 
 void Controller::handle_started(Request& request) {

@@ -210,6 +210,7 @@ void Controller::launch(const pb::JobRecord& job) {
   NodeRuntime& rt = nodes_[node_index(node)];
   if (!rt.session) {
     spdlog::warn("job {}: node {} is not connected; launch waits for it to return", job.job_id(), node);
+    rt.awaiting_launch.insert(job.job_id());
     return;
   }
   pb::Message message;

@@ -61,6 +61,7 @@ class Controller {
     bool exclusive_job = false;
     pb::AgentHello hello;
     std::shared_ptr<Session> session;
+    std::set<uint32_t> awaiting_launch;  // started while the agent was away
   };
 
   using Handler = void (Controller::*)(Request&);

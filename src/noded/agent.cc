@@ -7,18 +7,10 @@
 
 #include <chrono>
 
+#include "drover/clock.h"
 #include "drover/envelope.h"
 
 namespace drover {
-namespace {
-
-int64_t now_ms() {
-  using namespace std::chrono;
-  return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
-}
-
-}  // namespace
-
 pb::AgentHello detect_hardware() {
   pb::AgentHello hello;
   hello.set_cpus(static_cast<uint32_t>(sysconf(_SC_NPROCESSORS_ONLN)));
@@ -87,7 +79,7 @@ awaitable<void> Agent::run() {
     hello.mutable_hello()->set_protocol(kProtocolVersion);
     hello.mutable_hello()->set_software_version(DROVER_VERSION);
     hello.mutable_hello()->set_node_name(options_.node_name);
-    hello.mutable_hello()->set_clock_ms(now_ms());
+    hello.mutable_hello()->set_clock_ms(wall_ms());
     for (uint32_t id : tracker_.running()) hello.mutable_hello()->add_running_jobs(id);
     send(hello);
     // Heartbeats until the connection drops.
@@ -99,7 +91,7 @@ awaitable<void> Agent::run() {
       if (registered_) {
         backoff.reset();
         pb::Message beat;
-        beat.mutable_heartbeat()->set_clock_ms(now_ms());
+        beat.mutable_heartbeat()->set_clock_ms(wall_ms());
         send(beat);
       }
     }
