@@ -30,7 +30,7 @@ int main(int argc, char** argv) {
   for (const std::string& arg : ids)
     for (const std::string& id : cli::split_list(arg)) {
       std::string number = id.substr(0, id.find_first_of("_."));
-      if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos || std::stoull(number) == 0) {
+      if (number.empty() || number.find_first_not_of("0123456789") != std::string::npos || number.size() > 10 || std::stoull(number) == 0) {
         cli::print_error("scancel", "Invalid job id " + id);
         return 1;
       }

@@ -85,6 +85,11 @@ void Controller::handle_finished(Request& request) {
     send(*session, message);
   };
   pb::JobRecord* job = find_job(done.job_id());
+  if (job && (job->nodes().empty() || job->nodes(0) != request.session->node)) {
+    spdlog::warn("node {} reported job {}, which runs on {}; ignored", request.session->node, done.job_id(),
+                 job->nodes().empty() ? "no node" : job->nodes(0));
+    return;
+  }
   bool live = job && (job->state() == pb::JOB_RUNNING || job->kill_sent());
   if (!live) {
     ack();  // a duplicate report, or a job this controller no longer tracks

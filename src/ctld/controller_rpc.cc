@@ -97,7 +97,14 @@ void Controller::on_frame(const std::shared_ptr<Session>& session, const std::st
     session->conn->close();
     return;
   }
-  (this->*route->second.handler)(request);
+  try {
+    (this->*route->second.handler)(request);
+  } catch (const std::exception& e) {
+    // A handler must not throw; if one does, the request fails, not the daemon.
+    spdlog::error("bug: handler for message type {} threw: {}", static_cast<int>(request.message.kind_case()),
+                  e.what());
+    reply_error(request, "Unexpected error in the controller: " + std::string(e.what()));
+  }
 }
 
 void Controller::send(Session& session, const pb::Message& message) {

@@ -1,4 +1,6 @@
 // squeue's and sinfo's questions, answered from memory.
+#include <optional>
+
 #include "controller.h"
 #include "drover/array_spec.h"
 #include "drover/job_state.h"
@@ -9,6 +11,24 @@ namespace {
 bool listed_by_default(const pb::JobRecord& job) {
   // Finished jobs are hidden unless asked for, but a job still completing shows.
   return !job_state_is_finished(job.state()) || job.kill_sent();
+}
+
+// "12" or "12_3"; the ids are checked here too, since any client may send anything.
+bool parse_id(const std::string& text, uint32_t& id, std::optional<uint32_t>& task) {
+  auto number = [](const std::string& s, uint32_t& out) {
+    if (s.empty() || s.size() > 10 || s.find_first_not_of("0123456789") != std::string::npos) return false;
+    unsigned long long v = std::stoull(s);
+    if (v > UINT32_MAX) return false;
+    out = static_cast<uint32_t>(v);
+    return true;
+  };
+  size_t underscore = text.find('_');
+  if (!number(text.substr(0, underscore), id)) return false;
+  if (underscore == std::string::npos) return true;
+  uint32_t t;
+  if (!number(text.substr(underscore + 1), t)) return false;
+  task = t;
+  return true;
 }
 
 template <class List, class Value>
@@ -49,9 +69,10 @@ void Controller::handle_list_jobs(Request& request) {
 
   bool any_known = false;
   for (const std::string& text : f.job_ids()) {
-    size_t underscore = text.find('_');
-    uint32_t id = static_cast<uint32_t>(std::stoul(text.substr(0, underscore)));
-    if (underscore == std::string::npos) {
+    uint32_t id = 0;
+    std::optional<uint32_t> task_id;
+    if (!parse_id(text, id, task_id)) return reply_error(request, "Invalid job id specified");
+    if (!task_id) {
       // The job itself, or every record of the array with this id.
       for (const auto& [job_id, job] : jobs_) {
         if (job_id != id && job.array_job_id() != id) continue;
@@ -60,7 +81,7 @@ void Controller::handle_list_jobs(Request& request) {
       }
       continue;
     }
-    uint32_t task = static_cast<uint32_t>(std::stoul(text.substr(underscore + 1)));
+    uint32_t task = *task_id;
     for (const auto& [job_id, job] : jobs_) {
       if (job.array_job_id() != id) continue;
       if (job.is_array_task() && job.array_task_id() == task) {

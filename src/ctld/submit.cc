@@ -73,8 +73,9 @@ void Controller::handle_submit(Request& request) {
   snap.partitions.push_back(sp);
   SchedJob probe;
   probe.nodes = nodes;
-  uint32_t tasks_per_node = (std::max<uint32_t>(1, spec.ntasks()) + nodes - 1) / nodes;
-  probe.cpus_per_node = tasks_per_node * std::max<uint32_t>(1, spec.cpus_per_task());
+  uint64_t tasks_per_node = (std::max<uint64_t>(1, spec.ntasks()) + nodes - 1) / nodes;
+  uint64_t cpus_per_node = tasks_per_node * std::max<uint64_t>(1, spec.cpus_per_task());
+  probe.cpus_per_node = static_cast<uint32_t>(std::min<uint64_t>(cpus_per_node, UINT32_MAX));
   probe.mem_per_node_mb = spec.mem_mb();
   probe.exclusive = spec.exclusive();
   if (!could_ever_run(snap, probe)) return reply_error(request, "Requested node configuration is not available");

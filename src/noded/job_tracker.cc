@@ -35,7 +35,9 @@ void JobTracker::recover() {
     if (read_job_status(dir)) continue;  // finished; reported after hello
     Result<std::string> pid = read_file(dir + "/stepd.pid");
     if (!pid) continue;
-    running_[id] = static_cast<pid_t>(std::stol(*pid));
+    pid_t supervisor = static_cast<pid_t>(std::strtol(pid->c_str(), nullptr, 10));
+    if (supervisor <= 0) continue;
+    running_[id] = supervisor;
     spdlog::info("job {}: re-adopted its supervisor (pid {})", id, running_[id]);
   }
 }
