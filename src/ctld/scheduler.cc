@@ -8,8 +8,10 @@ namespace {
 bool fits(const SchedNode& node, const SchedJob& job) {
   if (!node.usable || node.exclusive_job) return false;
   if (job.exclusive && node.alloc_cpus > 0) return false;
-  uint32_t cpus = job.exclusive ? node.cpus : job.cpus_per_node;
-  if (cpus > node.cpus - node.alloc_cpus) return false;
+  // Allocations can exceed a node's size after its config shrank: no room then.
+  if (node.alloc_cpus >= node.cpus || node.alloc_mem_mb > node.memory_mb) return false;
+  // An exclusive job takes the whole node, but still needs the CPUs it asked for.
+  if (job.cpus_per_node > node.cpus - node.alloc_cpus) return false;
   return job.mem_per_node_mb <= node.memory_mb - node.alloc_mem_mb;
 }
 
