@@ -45,8 +45,8 @@ Status write_file_atomic(const std::string& path, const std::string& content, un
 }
 
 Status sync_dir_of(const std::string& path) {
-  std::string dir = path.substr(0, path.find_last_of('/'));
-  if (dir.empty()) dir = "/";
+  size_t slash = path.find_last_of('/');
+  const std::string dir = slash == 0 || slash == std::string::npos ? std::string(1, '/') : path.substr(0, slash);
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) return fail_errno("cannot open directory", dir);
   int rc = ::fsync(fd);

@@ -74,7 +74,7 @@ void Controller::handle_heartbeat(Request& request) {
 }
 
 void Controller::handle_started(Request& request) {
-  spdlog::debug("job {} started on {}", request.message.started().job_id(), request.session->node);
+  spdlog::info("job {} is running on {}", request.message.started().job_id(), request.session->node);
 }
 
 void Controller::handle_finished(Request& request) {

@@ -141,9 +141,17 @@ void Agent::on_frame(const std::string& body) {
       spdlog::info("node {}: registered with cluster {}", options_.node_name, m.hello_reply().cluster());
       for (const auto& [id, status] : tracker_.unacknowledged()) report(id, status);
       break;
-    case pb::Message::kLaunch:
+    case pb::Message::kLaunch: {
+      uint32_t id = m.launch().job().job_id();
       tracker_.launch(m.launch());
+      std::vector<uint32_t> running = tracker_.running();
+      if (std::find(running.begin(), running.end(), id) != running.end()) {
+        pb::Message started;
+        started.mutable_started()->set_job_id(id);
+        send(started);
+      }
       break;
+    }
     case pb::Message::kSignal:
       tracker_.signal(m.signal());
       break;
