@@ -21,6 +21,10 @@ void print_error(const std::string& command, const std::string& message);
 pb::Message call_or_exit(ControllerClient& client, const pb::Message& request, const std::string& command,
                          const std::string& prefix, bool under_command = true);
 
+// Prints a failed call's error as call_or_exit does, and exits 1.
+[[noreturn]] void exit_with_error(const std::string& command, const std::string& prefix, std::string error,
+                                  bool under_command = true);
+
 // Splits "a,b,c" (empty items dropped).
 std::vector<std::string> split_list(const std::string& text, char separator = ',');
 

@@ -26,12 +26,18 @@ class ControllerClient {
   // the detail line, if any, before it, separated by '\n').
   Result<pb::Message> call(const pb::Message& request);
 
+  // Whether the last failed call may have reached the controller: a request
+  // that was sent but got no reply (the controller died, the connection
+  // broke) has an unknown outcome and is worth retrying if idempotent.
+  bool last_outcome_unknown() const { return outcome_unknown_; }
+
   const Config& config() const { return config_; }
 
  private:
   Result<pb::Credential> sign(std::string_view digest);
   Config config_;
   std::unique_ptr<ClusterKey> key_;
+  bool outcome_unknown_ = false;
 };
 
 // Loads the config for a CLI (client scope) or exits with "<cmd>: error: ...".

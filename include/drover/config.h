@@ -44,6 +44,10 @@ struct Config {
   uint32_t node_timeout_s = 60;
   uint32_t kill_wait_s = 30;
   uint32_t max_array_size = 1000001;
+  // When a DOWN node that registers again returns to service (Slurm's
+  // ReturnToService): 0 never by itself, 1 if it was down for not
+  // responding, 2 always. Drover defaults to 1.
+  uint32_t return_to_service = 1;
   uint32_t max_frame_bytes = 16u << 20;
   std::vector<uint32_t> admin_uids;   // besides root and the daemon's own uid
   // One-machine test clusters: each job sees its node's name as hostname.

@@ -2,7 +2,11 @@
 #include <limits.h>
 #include <unistd.h>
 
+#include <sodium.h>
+
 #include <algorithm>
+#include <chrono>
+#include <thread>
 #include <cstdio>
 #include <fstream>
 #include <iostream>
@@ -102,6 +106,36 @@ uint32_t parse_nodes(const std::string& text) {
 
 std::string read_all(std::istream& in) { return std::string(std::istreambuf_iterator<char>(in), {}); }
 
+std::string random_token() {
+  unsigned char bytes[16];
+  randombytes_buf(bytes, sizeof bytes);
+  static const char* hex = "0123456789abcdef";
+  std::string token;
+  for (unsigned char b : bytes) token += {hex[b >> 4], hex[b & 15]};
+  return token;
+}
+
+// Submits; when the request went out but no answer came back (the
+// controller died mid-request), the job may or may not exist: retry with
+// the same token, which the controller answers with the job it made, for
+// up to SBATCH_RETRY_S seconds (default 60).
+uint32_t submit(ControllerClient& client, const pb::Message& request) {
+  const char* env = std::getenv("SBATCH_RETRY_S");
+  int64_t retry_s = env ? std::atoll(env) : 60;
+  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(retry_s);
+  bool ambiguous = false;
+  auto delay = std::chrono::milliseconds(100);
+  for (;;) {
+    Result<pb::Message> reply = client.call(request);
+    if (reply) return reply->submit_reply().job_id();
+    ambiguous = ambiguous || client.last_outcome_unknown();
+    if (!ambiguous || reply.error() != kUnreachable || std::chrono::steady_clock::now() >= deadline)
+      cli::exit_with_error("sbatch", "Batch job submission failed: ", reply.error());
+    std::this_thread::sleep_for(delay);
+    delay = std::min(delay * 2, std::chrono::milliseconds(2000));
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -199,11 +233,11 @@ int main(int argc, char** argv) {
   for (std::string& var : job_environment(options.export_env)) spec.add_env(std::move(var));
   if (const char* user = std::getenv("USER")) spec.set_user_name(user);
 
+  spec.set_submit_token(random_token());
   ControllerClient client(load_cli_config("sbatch", config_flag));
   pb::Message request;
   *request.mutable_submit()->mutable_spec() = std::move(spec);
-  pb::Message reply = cli::call_or_exit(client, request, "sbatch", "Batch job submission failed: ");
-  uint32_t id = reply.submit_reply().job_id();
+  uint32_t id = submit(client, request);
   if (options.parsable || cli_options.parsable)
     std::printf("%u\n", id);
   else if (!options.quiet)

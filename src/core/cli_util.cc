@@ -21,7 +21,10 @@ pb::Message call_or_exit(ControllerClient& client, const pb::Message& request, c
                          const std::string& prefix, bool under_command) {
   Result<pb::Message> reply = client.call(request);
   if (reply) return std::move(*reply);
-  std::string error = reply.error();
+  exit_with_error(command, prefix, reply.error(), under_command);
+}
+
+void exit_with_error(const std::string& command, const std::string& prefix, std::string error, bool under_command) {
   // A detail line from the controller comes first, unprefixed by `prefix`.
   size_t newline = error.rfind('\n');
   if (newline != std::string::npos) {

@@ -63,15 +63,21 @@ Result<pb::Message> ControllerClient::call(const pb::Message& request) {
   Result<std::string> sealed = seal(request, [this](std::string_view d) { return sign(d); });
   if (!sealed) return Result<pb::Message>::fail(sealed.error());
   std::string reply_body;
+  outcome_unknown_ = false;
+  asio::io_context io;
+  tcp::socket socket(io);
   try {
-    asio::io_context io;
     tcp::resolver resolver(io);
-    tcp::socket socket(io);
     asio::connect(socket, resolver.resolve(config_.controller_host, std::to_string(config_.controller_port)));
     socket.set_option(tcp::no_delay(true));
+  } catch (const std::exception&) {
+    return Result<pb::Message>::fail(kUnreachable);
+  }
+  try {
     write_all_frame(socket, *sealed);
     reply_body = read_frame(socket, config_.max_frame_bytes);
   } catch (const std::exception&) {
+    outcome_unknown_ = true;
     return Result<pb::Message>::fail(kUnreachable);
   }
   Opened opened;

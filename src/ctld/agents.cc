@@ -1,8 +1,8 @@
-// The agents' side of the controller: registration, heartbeats, job
-// completions, and nodes that go silent.
+// The agents' side of the controller: registration and reconciliation,
+// heartbeats, job completions, and nodes that go silent.
 #include <spdlog/spdlog.h>
 
-#include <chrono>
+#include <set>
 
 #include "controller.h"
 #include "drover/clock.h"
@@ -10,6 +10,22 @@
 #include "drover/job_state.h"
 
 namespace drover {
+namespace {
+
+using JobRefKey = std::pair<uint32_t, uint32_t>;  // job id, restarts
+
+std::set<JobRefKey> ref_set(const google::protobuf::RepeatedPtrField<pb::JobRef>& refs) {
+  std::set<JobRefKey> out;
+  for (const pb::JobRef& r : refs) out.emplace(r.job_id(), r.restarts());
+  return out;
+}
+
+bool occupies_node(const pb::JobRecord& job) {
+  return job.state() == pb::JOB_RUNNING || (job_state_is_finished(job.state()) && job.kill_sent());
+}
+
+}  // namespace
+
 void Controller::handle_hello(Request& request) {
   const pb::AgentHello& hello = request.message.hello();
   pb::Message reply_msg;
@@ -23,16 +39,15 @@ void Controller::handle_hello(Request& request) {
     request.session->conn->close();
     return;
   }
+  NodeRuntime& rt = nodes_[index];
   if (hello.protocol() != kProtocolVersion) {
     out->set_reason("incompatible protocol version " + std::to_string(hello.protocol()) + " (controller speaks " +
                     std::to_string(kProtocolVersion) + ")");
-    nodes_[index].down = true;
-    nodes_[index].reason = "Incompatible version " + hello.software_version();
+    mark_node_down(index, "Incompatible version " + hello.software_version());
     reply(request, reply_msg);
     request.session->conn->close();
     return;
   }
-  NodeRuntime& rt = nodes_[index];
   if (rt.session && rt.session != request.session && rt.session->conn) {
     spdlog::info("node {}: a new connection replaces the old one", hello.node_name());
     rt.session->node.clear();
@@ -44,14 +59,22 @@ void Controller::handle_hello(Request& request) {
   rt.clock_skew_ms = hello.clock_ms() - wall_ms();
   rt.hello = hello;
   rt.session = request.session;
-  if (rt.down && rt.reason == "Not responding") {
-    rt.down = false;
-    rt.reason.clear();
+  if (rt.down) {
+    bool back = config_.return_to_service == 2 ||
+                (config_.return_to_service == 1 && (rt.reason == "Not responding" || rt.reason.rfind("Clock skew", 0) == 0));
+    if (back) {
+      spdlog::info("node {} returns to service (was DOWN: {})", hello.node_name(), rt.reason);
+      rt.down = false;
+      rt.reason.clear();
+    } else {
+      spdlog::warn("node {} registered but stays DOWN ({}); return_to_service is {}", hello.node_name(), rt.reason,
+                   config_.return_to_service);
+    }
   }
   request.session->node = hello.node_name();
   spdlog::info("node {} registered from {} ({} CPUs, {} MB, {}, version {}, clock skew {} ms, {} running jobs)",
                hello.node_name(), request.session->conn->peer(), hello.cpus(), hello.memory_mb(), hello.arch(),
-               hello.software_version(), rt.clock_skew_ms, hello.running_jobs_size());
+               hello.software_version(), rt.clock_skew_ms, hello.running_size());
   out->set_accepted(true);
   out->set_cluster(config_.cluster);
   out->set_spool_dir(config_.spool_dir);
@@ -59,11 +82,82 @@ void Controller::handle_hello(Request& request) {
   out->set_heartbeat_s(config_.heartbeat_s);
   out->set_kill_wait_s(config_.kill_wait_s);
   reply(request, reply_msg);
+  reconcile(index, hello);
+  request_schedule();
+}
+
+// Brings the controller's view of a node and the agent's in line after a
+// (re)connection: jobs the agent lost are requeued or failed, jobs only the
+// agent knows are killed, launches that never reached it are sent.
+void Controller::reconcile(size_t index, const pb::AgentHello& hello) {
+  NodeRuntime& rt = nodes_[index];
+  const std::string& name = config_.nodes[index].name;
+  std::set<JobRefKey> running = ref_set(hello.running());
+  std::set<JobRefKey> finished = ref_set(hello.finished());
   std::set<uint32_t> waiting = std::move(rt.awaiting_launch);
   rt.awaiting_launch.clear();
-  for (uint32_t id : waiting)
-    if (const pb::JobRecord* job = find_job(id); job && job->state() == pb::JOB_RUNNING) launch(*job);
-  request_schedule();
+  std::vector<pb::JobRecord> changed;
+  std::set<JobRefKey> expected;
+  for (auto& [id, job] : jobs_) {
+    if (!occupies_node(job) || job.nodes().empty() || job.nodes(0) != name) continue;
+    JobRefKey key{id, job.restarts()};
+    expected.insert(key);
+    if (running.count(key) || finished.count(key)) continue;
+    if (waiting.count(id) && job.state() == pb::JOB_RUNNING) {
+      launch(job);
+      continue;
+    }
+    if (job.kill_sent()) {  // cancelled, and its processes are gone with the agent's state
+      job.set_kill_sent(false);
+      release_resources(job);
+      changed.push_back(job);
+      continue;
+    }
+    spdlog::error("job {}: node {} does not have it (its agent lost the job)", id, name);
+    lose_job(job, "lost by its node", changed);
+  }
+  for (const JobRefKey& key : running) {
+    if (expected.count(key)) continue;
+    spdlog::warn("job {}.{}: running on {} but not known to run there; killing it", key.first, key.second, name);
+    pb::JobRecord ghost;
+    ghost.set_job_id(key.first);
+    ghost.set_restarts(key.second);
+    send_signal(index, ghost, true);
+  }
+  if (!changed.empty()) persist(std::move(changed));
+}
+
+void Controller::send_signal(size_t node, const pb::JobRecord& job, bool cancel, int signo) {
+  if (!nodes_[node].session) return;
+  pb::Message message;
+  pb::SignalJob* signal = message.mutable_signal();
+  signal->set_job_id(job.job_id());
+  signal->set_restarts(job.restarts());
+  signal->set_cancel(cancel);
+  signal->set_signal(signo);
+  signal->set_kill_wait_s(config_.kill_wait_s);
+  send(*nodes_[node].session, message);
+}
+
+void Controller::lose_job(pb::JobRecord& job, const std::string& why, std::vector<pb::JobRecord>& changed) {
+  release_resources(job);
+  if (job.spec().requeue()) {
+    spdlog::warn("job {}: requeued ({})", job.job_id(), why);
+    job.set_state(pb::JOB_PENDING);
+    job.set_reason("None");
+    job.set_restarts(job.restarts() + 1);
+    job.set_start_time(0);
+    job.clear_nodes();
+    job.clear_node_cpus();
+    job.set_alloc_cpus(0);
+  } else {
+    spdlog::warn("job {}: NODE_FAIL ({})", job.job_id(), why);
+    job.set_state(pb::JOB_NODE_FAIL);
+    job.set_reason("NodeDown");
+    job.set_end_time(now());
+  }
+  job.set_kill_sent(false);
+  changed.push_back(job);
 }
 
 void Controller::handle_heartbeat(Request& request) {
@@ -79,27 +173,27 @@ void Controller::handle_started(Request& request) {
 
 void Controller::handle_finished(Request& request) {
   const pb::JobFinished& done = request.message.finished();
-  auto ack = [this, session = request.session, id = done.job_id()] {
+  auto ack = [this, session = request.session, id = done.job_id(), restarts = done.restarts()] {
     pb::Message message;
     message.mutable_finished_ack()->set_job_id(id);
+    message.mutable_finished_ack()->set_restarts(restarts);
     send(*session, message);
   };
   pb::JobRecord* job = find_job(done.job_id());
-  if (job && (job->nodes().empty() || job->nodes(0) != request.session->node)) {
-    spdlog::warn("node {} reported job {}, which runs on {}; ignored", request.session->node, done.job_id(),
-                 job->nodes().empty() ? "no node" : job->nodes(0));
-    return;
-  }
-  bool live = job && (job->state() == pb::JOB_RUNNING || job->kill_sent());
-  if (!live) {
-    ack();  // a duplicate report, or a job this controller no longer tracks
+  bool current = job && occupies_node(*job) && job->restarts() == done.restarts() && !job->nodes().empty() &&
+                 job->nodes(0) == request.session->node;
+  if (!current) {
+    // A duplicate, an earlier incarnation of a requeued job, or a job this
+    // controller no longer tracks: nothing to record, but the agent may forget it.
+    spdlog::info("job {}.{}: stale completion report from {} acknowledged", done.job_id(), done.restarts(),
+                 request.session->node);
+    ack();
     return;
   }
   if (job->state() == pb::JOB_RUNNING) {
     bool ok = done.error().empty() && done.exit_status() == 0 && done.term_signal() == 0;
     job->set_state(ok ? pb::JOB_COMPLETED : pb::JOB_FAILED);
-    if (!done.error().empty()) job->set_reason("JobLaunchFailure");
-    else if (done.term_signal() != 0) job->set_reason("JobLaunchFailure");
+    if (!done.error().empty() || done.term_signal() != 0) job->set_reason("JobLaunchFailure");
     else job->set_reason(ok ? "None" : "NonZeroExitCode");
     job->set_end_time(done.end_time() ? done.end_time() : now());
   }
@@ -107,7 +201,8 @@ void Controller::handle_finished(Request& request) {
   job->set_term_signal(done.term_signal());
   job->set_kill_sent(false);
   release_resources(*job);
-  if (!done.error().empty()) spdlog::warn("job {} failed to launch on {}: {}", job->job_id(), request.session->node, done.error());
+  if (!done.error().empty())
+    spdlog::warn("job {} failed to launch on {}: {}", job->job_id(), request.session->node, done.error());
   spdlog::info("job {} ended on {}: {} exit {}:{}", job->job_id(), request.session->node,
                job_state_long(job->state()), done.exit_status(), done.term_signal());
   // The agent forgets the report only once the new state is durable.
@@ -126,6 +221,30 @@ void Controller::on_agent_closed(const std::string& node, const std::string& why
   spdlog::warn("node {}: agent connection lost ({})", node, why);
 }
 
+void Controller::mark_node_down(size_t index, const std::string& reason) {
+  NodeRuntime& rt = nodes_[index];
+  const std::string& name = config_.nodes[index].name;
+  bool was_down = rt.down;
+  rt.down = true;
+  rt.reason = reason;
+  if (was_down) return;
+  spdlog::error("node {} is DOWN: {}", name, reason);
+  std::vector<pb::JobRecord> changed;
+  for (auto& [id, job] : jobs_) {
+    if (!occupies_node(job)) continue;
+    if (std::find(job.nodes().begin(), job.nodes().end(), name) == job.nodes().end()) continue;
+    if (job.kill_sent()) {  // already cancelled: its node is gone, so is the job
+      job.set_kill_sent(false);
+      release_resources(job);
+      changed.push_back(job);
+    } else {
+      lose_job(job, "node " + name + " is down: " + reason, changed);
+    }
+  }
+  if (!changed.empty()) persist(std::move(changed));
+  request_schedule();
+}
+
 // Nodes silent for node_timeout go DOWN.
 void Controller::check_nodes() {
   int64_t t = now();
@@ -133,10 +252,8 @@ void Controller::check_nodes() {
     NodeRuntime& rt = nodes_[i];
     if (!rt.registered || rt.down) continue;
     if (t - rt.last_seen_s <= static_cast<int64_t>(config_.node_timeout_s)) continue;
-    rt.down = true;
-    rt.reason = "Not responding";
-    spdlog::error("node {} is DOWN: no word from its agent for {} s", config_.nodes[i].name, t - rt.last_seen_s);
     if (rt.session && rt.session->conn) rt.session->conn->close(true);
+    mark_node_down(i, "Not responding");
   }
   node_timer_.expires_after(std::chrono::seconds(1));
   node_timer_.async_wait([this](boost::system::error_code ec) {

@@ -54,15 +54,7 @@ void Controller::cancel_job(pb::JobRecord& job, uint32_t uid, std::vector<pb::Jo
   if (running) {
     // Resources stay allocated until the agent reports the processes gone.
     job.set_kill_sent(true);
-    size_t n = node_index(job.nodes(0));
-    if (n != SIZE_MAX && nodes_[n].session) {
-      pb::Message message;
-      pb::SignalJob* signal = message.mutable_signal();
-      signal->set_job_id(job.job_id());
-      signal->set_cancel(true);
-      signal->set_kill_wait_s(config_.kill_wait_s);
-      send(*nodes_[n].session, message);
-    }
+    if (size_t n = node_index(job.nodes(0)); n != SIZE_MAX) send_signal(n, job, true);
   }
   spdlog::info("job {} cancelled by uid {}", job.job_id(), uid);
   changed.push_back(job);

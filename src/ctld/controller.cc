@@ -51,6 +51,7 @@ void Controller::recover() {
       }
     }
     uint32_t id = job.job_id();
+    if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
     jobs_.emplace(id, std::move(job));
   }
   spdlog::info("recovered {} jobs ({} pending, {} running or completing); next job id {}", jobs_.size(), pending,

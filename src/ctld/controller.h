@@ -95,6 +95,12 @@ class Controller {
   void handle_finished(Request& request);
   void on_agent_closed(const std::string& node, const std::string& why);
   void check_nodes();
+  void reconcile(size_t node, const pb::AgentHello& hello);
+  void mark_node_down(size_t node, const std::string& reason);
+  // A running job whose node failed or forgot it: requeued if it may be,
+  // else NODE_FAIL. Appends the changed record.
+  void lose_job(pb::JobRecord& job, const std::string& why, std::vector<pb::JobRecord>& changed);
+  void send_signal(size_t node, const pb::JobRecord& job, bool cancel, int signo = 0);
   pb::NodeInfo node_info(const NodeConfig& node) const;
 
   // controller.cc
@@ -117,6 +123,7 @@ class Controller {
   uint32_t daemon_uid_;
 
   std::map<uint32_t, pb::JobRecord> jobs_;  // by job id; ordered for stable listings
+  std::unordered_map<std::string, uint32_t> submit_tokens_;  // sbatch's token -> job id
   uint32_t next_job_id_ = 1;
   std::vector<NodeRuntime> nodes_;          // parallel to config_.nodes
   std::unordered_map<std::string, size_t> node_by_name_;

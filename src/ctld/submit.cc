@@ -38,6 +38,16 @@ void set_array(pb::JobRecord& job, const ArraySpec& array) {
 
 void Controller::handle_submit(Request& request) {
   pb::JobSpec& spec = *request.message.mutable_submit()->mutable_spec();
+  // A retried submission (its first reply was lost to a crash or a broken
+  // connection) gets the job it already created.
+  if (auto it = submit_tokens_.find(spec.submit_token()); !spec.submit_token().empty() && it != submit_tokens_.end()) {
+    if (const pb::JobRecord* job = find_job(it->second); job && job->uid() == request.uid) {
+      spdlog::info("job {}: submission retried by uid {}; answering with the existing job", job->job_id(), request.uid);
+      pb::Message reply_msg;
+      reply_msg.mutable_submit_reply()->set_job_id(job->job_id());
+      return reply(request, reply_msg);
+    }
+  }
   const PartitionConfig* part =
       spec.partition().empty() ? config_.default_partition() : config_.find_partition(spec.partition());
   if (!part) {
@@ -120,6 +130,7 @@ void Controller::handle_submit(Request& request) {
     uint32_t id = job.job_id();
     spdlog::info("job {} submitted by uid {} to partition {}{}", id, job.uid(), job.partition(),
                  job.array_job_id() ? " (array " + job.spec().array_spec() + ")" : "");
+    if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
     jobs_.emplace(id, std::move(job));
     pb::Message reply_msg;
     reply_msg.mutable_submit_reply()->set_job_id(id);

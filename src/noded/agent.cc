@@ -1,5 +1,6 @@
 #include "agent.h"
 
+#include <signal.h>
 #include <sys/utsname.h>
 #include <unistd.h>
 
@@ -29,7 +30,7 @@ Agent::Agent(asio::io_context& io, Config config, ClusterKey key, AgentOptions o
       key_(std::move(key)),
       options_(std::move(options)),
       tracker_(io, options_.state_dir, options_.stepd_path,
-               [this](uint32_t id, const JobStatus& status) { report(id, status); }) {}
+               [this](const JobKey& job, const JobStatus& status) { report(job, status); }) {}
 
 void Agent::start() {
   tracker_.recover();
@@ -80,7 +81,13 @@ awaitable<void> Agent::run() {
     hello.mutable_hello()->set_software_version(DROVER_VERSION);
     hello.mutable_hello()->set_node_name(options_.node_name);
     hello.mutable_hello()->set_clock_ms(wall_ms());
-    for (uint32_t id : tracker_.running()) hello.mutable_hello()->add_running_jobs(id);
+    auto add_ref = [](google::protobuf::RepeatedPtrField<pb::JobRef>* list, const JobKey& key) {
+      pb::JobRef* ref = list->Add();
+      ref->set_job_id(key.id);
+      ref->set_restarts(key.restarts);
+    };
+    for (const JobKey& key : tracker_.running()) add_ref(hello.mutable_hello()->mutable_running(), key);
+    for (const auto& [key, status] : tracker_.unacknowledged()) add_ref(hello.mutable_hello()->mutable_finished(), key);
     send(hello);
     // Heartbeats until the connection drops.
     while (!closed) {
@@ -109,11 +116,12 @@ void Agent::send(const pb::Message& message) {
   if (sealed) conn_->send(std::move(*sealed));
 }
 
-void Agent::report(uint32_t job_id, const JobStatus& status) {
+void Agent::report(const JobKey& job, const JobStatus& status) {
   if (!registered_) return;  // resent after the next hello
   pb::Message message;
   pb::JobFinished* finished = message.mutable_finished();
-  finished->set_job_id(job_id);
+  finished->set_job_id(job.id);
+  finished->set_restarts(job.restarts);
   finished->set_exit_status(status.exit_status);
   finished->set_term_signal(status.term_signal);
   finished->set_end_time(status.end_time);
@@ -141,22 +149,21 @@ void Agent::on_frame(const std::string& body) {
       spdlog::info("node {}: registered with cluster {}", options_.node_name, m.hello_reply().cluster());
       for (const auto& [id, status] : tracker_.unacknowledged()) report(id, status);
       break;
-    case pb::Message::kLaunch: {
-      uint32_t id = m.launch().job().job_id();
-      tracker_.launch(m.launch());
-      std::vector<uint32_t> running = tracker_.running();
-      if (std::find(running.begin(), running.end(), id) != running.end()) {
+    case pb::Message::kLaunch:
+      if (tracker_.launch(m.launch())) {
         pb::Message started;
-        started.mutable_started()->set_job_id(id);
+        started.mutable_started()->set_job_id(m.launch().job().job_id());
+        started.mutable_started()->set_restarts(m.launch().job().restarts());
         send(started);
       }
       break;
-    }
-    case pb::Message::kSignal:
-      tracker_.signal(m.signal());
+    case pb::Message::kSignal: {
+      const pb::SignalJob& s = m.signal();
+      tracker_.signal(JobKey{s.job_id(), s.restarts()}, s.cancel() ? SIGTERM : s.signal());
       break;
+    }
     case pb::Message::kFinishedAck:
-      tracker_.acknowledge(m.finished_ack().job_id());
+      tracker_.acknowledge(JobKey{m.finished_ack().job_id(), m.finished_ack().restarts()});
       break;
     case pb::Message::kError:
       spdlog::error("node {}: controller error: {}", options_.node_name, m.error().message());

@@ -35,7 +35,7 @@ class Agent {
   awaitable<bool> connect(tcp::socket& socket);
   void on_frame(const std::string& body);
   void send(const pb::Message& message);
-  void report(uint32_t job_id, const JobStatus& status);
+  void report(const JobKey& job, const JobStatus& status);
 
   asio::io_context& io_;
   Config config_;

@@ -7,8 +7,19 @@
 
 namespace drover {
 
-std::string job_dir(const std::string& state_dir, uint32_t job_id) {
-  return state_dir + "/jobs/" + std::to_string(job_id);
+std::optional<JobKey> JobKey::parse(const std::string& name) {
+  size_t dot = name.find('.');
+  if (dot == std::string::npos || dot == 0 || dot + 1 == name.size()) return std::nullopt;
+  if (name.find_first_not_of("0123456789.") != std::string::npos || name.size() > 21) return std::nullopt;
+  JobKey key;
+  key.id = static_cast<uint32_t>(std::stoul(name.substr(0, dot)));
+  key.restarts = static_cast<uint32_t>(std::stoul(name.substr(dot + 1)));
+  if (key.id == 0) return std::nullopt;
+  return key;
+}
+
+std::string job_dir(const std::string& state_dir, const JobKey& key) {
+  return state_dir + "/jobs/" + key.name();
 }
 
 Status write_job_status(const std::string& dir, const JobStatus& status) {

@@ -1,5 +1,5 @@
 // The agent's on-disk record of each job it supervises, in
-// <state_dir>/jobs/<job_id>/: launch.pb (the launch order), stepd.pid, and
+// <state_dir>/jobs/<job_id>.<restarts>/: launch.pb (the launch order), stepd.pid, and
 // status (written by the supervisor when the job ends). A status stays on
 // disk until the controller acknowledges it, so no completion is lost to an
 // agent restart (Mesos' status-update manager).
@@ -13,6 +13,17 @@
 
 namespace drover {
 
+// One incarnation of a job: a requeued job runs again under the same id
+// with one more restart, and the two must never be confused.
+struct JobKey {
+  uint32_t id = 0;
+  uint32_t restarts = 0;
+  auto operator<=>(const JobKey&) const = default;
+  std::string name() const { return std::to_string(id) + "." + std::to_string(restarts); }
+  // Parses a directory name "<id>.<restarts>".
+  static std::optional<JobKey> parse(const std::string& name);
+};
+
 struct JobStatus {
   int32_t exit_status = 0;
   int32_t term_signal = 0;
@@ -20,7 +31,7 @@ struct JobStatus {
   std::string error;  // why the job could not start, if it did not
 };
 
-std::string job_dir(const std::string& state_dir, uint32_t job_id);
+std::string job_dir(const std::string& state_dir, const JobKey& key);
 
 Status write_job_status(const std::string& dir, const JobStatus& status);
 std::optional<JobStatus> read_job_status(const std::string& dir);

@@ -29,23 +29,24 @@ JobTracker::JobTracker(asio::io_context& io, std::string state_dir, std::string 
 void JobTracker::recover() {
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(state_dir_ + "/jobs", ec)) {
-    uint32_t id = static_cast<uint32_t>(std::strtoul(entry.path().filename().c_str(), nullptr, 10));
-    if (id == 0) continue;
+    std::optional<JobKey> key = JobKey::parse(entry.path().filename());
+    if (!key) continue;
     std::string dir = entry.path();
     if (read_job_status(dir)) continue;  // finished; reported after hello
     Result<std::string> pid = read_file(dir + "/stepd.pid");
     if (!pid) continue;
     pid_t supervisor = static_cast<pid_t>(std::strtol(pid->c_str(), nullptr, 10));
     if (supervisor <= 0) continue;
-    running_[id] = supervisor;
-    spdlog::info("job {}: re-adopted its supervisor (pid {})", id, running_[id]);
+    running_[*key] = supervisor;
+    spdlog::info("job {}: re-adopted its supervisor (pid {})", key->id, supervisor);
   }
 }
 
-void JobTracker::launch(const pb::LaunchJob& launch) {
-  uint32_t id = launch.job().job_id();
-  std::string dir = job_dir(state_dir_, id);
-  if (running_.count(id)) return;  // a repeated order
+bool JobTracker::launch(const pb::LaunchJob& launch) {
+  JobKey key{launch.job().job_id(), launch.job().restarts()};
+  uint32_t id = key.id;
+  std::string dir = job_dir(state_dir_, key);
+  if (running_.count(key)) return true;  // a repeated order
   auto fail = [&](const std::string& why) {
     spdlog::error("job {}: cannot start: {}", id, why);
     JobStatus status;
@@ -53,7 +54,8 @@ void JobTracker::launch(const pb::LaunchJob& launch) {
     status.exit_status = 1;
     status.end_time = ::time(nullptr);
     write_job_status(dir, status);
-    on_finished_(id, status);
+    on_finished_(key, status);
+    return false;
   };
   if (Status s = make_dirs(dir, 0700); !s) return fail(s.error());
   if (Status s = write_file_atomic(dir + "/launch.pb", launch.SerializeAsString(), 0600); !s) return fail(s.error());
@@ -62,36 +64,36 @@ void JobTracker::launch(const pb::LaunchJob& launch) {
   int rc = posix_spawn(&pid, stepd_path_.c_str(), nullptr, nullptr, argv.data(), environ);
   if (rc != 0) return fail("cannot start " + stepd_path_ + ": " + std::strerror(rc));
   write_file_atomic(dir + "/stepd.pid", std::to_string(pid), 0600);
-  running_[id] = pid;
+  running_[key] = pid;
   spdlog::info("job {}: started under supervisor pid {}", id, pid);
+  return true;
 }
 
-void JobTracker::signal(const pb::SignalJob& signal) {
-  auto it = running_.find(signal.job_id());
+void JobTracker::signal(const JobKey& job, int signo) {
+  auto it = running_.find(job);
   if (it == running_.end()) return;
-  int signo = signal.cancel() ? SIGTERM : signal.signal();
-  spdlog::info("job {}: {}", signal.job_id(), signal.cancel() ? "cancelling" : "signal " + std::to_string(signo));
+  spdlog::info("job {}: {}", job.id, signo == SIGTERM ? "cancelling" : "signal " + std::to_string(signo));
   kill(it->second, signo);
 }
 
-void JobTracker::acknowledge(uint32_t job_id) {
-  if (running_.count(job_id)) return;
-  remove_job_dir(job_dir(state_dir_, job_id));
+void JobTracker::acknowledge(const JobKey& job) {
+  if (running_.count(job)) return;
+  remove_job_dir(job_dir(state_dir_, job));
 }
 
-std::vector<uint32_t> JobTracker::running() const {
-  std::vector<uint32_t> ids;
-  for (const auto& [id, pid] : running_) ids.push_back(id);
-  return ids;
+std::vector<JobKey> JobTracker::running() const {
+  std::vector<JobKey> keys;
+  for (const auto& [key, pid] : running_) keys.push_back(key);
+  return keys;
 }
 
-std::vector<std::pair<uint32_t, JobStatus>> JobTracker::unacknowledged() const {
-  std::vector<std::pair<uint32_t, JobStatus>> out;
+std::vector<std::pair<JobKey, JobStatus>> JobTracker::unacknowledged() const {
+  std::vector<std::pair<JobKey, JobStatus>> out;
   std::error_code ec;
   for (const auto& entry : std::filesystem::directory_iterator(state_dir_ + "/jobs", ec)) {
-    uint32_t id = static_cast<uint32_t>(std::strtoul(entry.path().filename().c_str(), nullptr, 10));
-    if (id == 0 || running_.count(id)) continue;
-    if (auto status = read_job_status(entry.path())) out.emplace_back(id, *status);
+    std::optional<JobKey> key = JobKey::parse(entry.path().filename());
+    if (!key || running_.count(*key)) continue;
+    if (auto status = read_job_status(entry.path())) out.emplace_back(*key, *status);
   }
   return out;
 }
@@ -103,9 +105,10 @@ void JobTracker::watch_children() {
       int status;
       pid_t pid = waitpid(-1, &status, WNOHANG);
       if (pid <= 0) break;
-      for (const auto& [id, supervisor] : running_) {
+      for (const auto& [key, supervisor] : running_) {
         if (supervisor != pid) continue;
-        check(id);
+        JobKey ended = key;  // check() erases the entry `key` refers to
+        check(ended);
         break;
       }
     }
@@ -115,18 +118,17 @@ void JobTracker::watch_children() {
 
 // Supervisors adopted after a restart are not our children: look for them.
 void JobTracker::poll() {
-  std::vector<uint32_t> ids = running();
-  for (uint32_t id : ids) check(id);
+  for (const JobKey& key : running()) check(key);
   poll_timer_.expires_after(std::chrono::seconds(1));
   poll_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) poll();
   });
 }
 
-void JobTracker::check(uint32_t job_id) {
-  auto it = running_.find(job_id);
+void JobTracker::check(const JobKey& job) {
+  auto it = running_.find(job);
   if (it == running_.end()) return;
-  std::string dir = job_dir(state_dir_, job_id);
+  std::string dir = job_dir(state_dir_, job);
   std::optional<JobStatus> status = read_job_status(dir);
   if (!status) {
     if (kill(it->second, 0) == 0 || errno != ESRCH) return;  // still running
@@ -137,8 +139,9 @@ void JobTracker::check(uint32_t job_id) {
     status->end_time = ::time(nullptr);
     write_job_status(dir, *status);
   }
+  JobKey ended = job;  // `job` may refer to the entry erased here
   running_.erase(it);
-  on_finished_(job_id, *status);
+  on_finished_(ended, *status);
 }
 
 }  // namespace drover

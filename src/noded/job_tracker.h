@@ -19,31 +19,32 @@ namespace drover {
 
 class JobTracker {
  public:
-  using Finished = std::function<void(uint32_t job_id, const JobStatus& status)>;
+  using Finished = std::function<void(const JobKey& job, const JobStatus& status)>;
 
   JobTracker(asio::io_context& io, std::string state_dir, std::string stepd_path, Finished on_finished);
 
   // Re-adopts supervisors left by a previous agent process.
   void recover();
-  void launch(const pb::LaunchJob& launch);
-  void signal(const pb::SignalJob& signal);
+  // Starts the job; false if it could not be (its failure is reported).
+  bool launch(const pb::LaunchJob& launch);
+  void signal(const JobKey& job, int signo);
   // The controller has the final status: forget the job.
-  void acknowledge(uint32_t job_id);
+  void acknowledge(const JobKey& job);
 
-  std::vector<uint32_t> running() const;
+  std::vector<JobKey> running() const;
   // Finished jobs whose status the controller has not acknowledged yet.
-  std::vector<std::pair<uint32_t, JobStatus>> unacknowledged() const;
+  std::vector<std::pair<JobKey, JobStatus>> unacknowledged() const;
 
  private:
   void watch_children();
   void poll();
-  void check(uint32_t job_id);
+  void check(const JobKey& job);
 
   asio::io_context& io_;
   std::string state_dir_;
   std::string stepd_path_;
   Finished on_finished_;
-  std::map<uint32_t, pid_t> running_;   // job id -> supervisor pid
+  std::map<JobKey, pid_t> running_;   // job -> supervisor pid
   asio::signal_set sigchld_;
   asio::steady_timer poll_timer_;
 };
