@@ -49,6 +49,9 @@ struct Config {
   // responding, 2 always. Drover defaults to 1.
   uint32_t return_to_service = 1;
   uint32_t max_frame_bytes = 16u << 20;
+  uint32_t max_connections = 4096;    // client connections at once; agents not counted
+  uint32_t client_idle_timeout_s = 30;
+  uint32_t frame_timeout_s = 10;
   std::vector<uint32_t> admin_uids;   // besides root and the daemon's own uid
   // One-machine test clusters: each job sees its node's name as hostname.
   bool job_hostname_is_node = false;

@@ -21,6 +21,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   // Starts reading; on_frame gets each frame body, on_close runs once.
   void start(FrameHandler on_frame, CloseHandler on_close);
+  // Closes the connection when no frame starts within `idle`, or a started
+  // frame is not complete within `frame` (slow or stuck peers). Zero
+  // disables either.
+  void set_timeouts(std::chrono::seconds idle, std::chrono::seconds frame);
   // Queues a frame body for sending.
   void send(std::string body);
   // Closes after the queued frames are written (or at once if `now`).
@@ -31,10 +35,16 @@ class Connection : public std::enable_shared_from_this<Connection> {
  private:
   awaitable<void> reader();
   awaitable<void> writer();
+  awaitable<void> watchdog();
+  void set_deadline(std::chrono::seconds from_now);
   void shut(const std::string& why);
 
   tcp::socket socket_;
   asio::steady_timer wakeup_;
+  asio::steady_timer watchdog_timer_;
+  std::chrono::seconds idle_timeout_{0};
+  std::chrono::seconds frame_timeout_{0};
+  asio::steady_timer::time_point deadline_ = asio::steady_timer::time_point::max();
   std::deque<std::string> outbox_;
   uint32_t max_frame_bytes_;
   std::string peer_;

@@ -4,6 +4,7 @@
 // the message payload, keyed by the cluster key. Pure apart from the key file.
 #pragma once
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
@@ -17,9 +18,10 @@ inline constexpr size_t kMinKeyBytes = 32;
 
 class ClusterKey {
  public:
-  // Reads the key file; refuses a file shorter than 32 bytes or readable by
-  // group or others, saying which.
-  static Result<ClusterKey> load(const std::string& path);
+  // Reads the key file; refuses a file shorter than 32 bytes, readable by
+  // group or others, or (for daemons, which pass their uid) owned by
+  // someone else, saying which.
+  static Result<ClusterKey> load(const std::string& path, std::optional<uint32_t> required_owner = std::nullopt);
   static ClusterKey from_bytes(std::string bytes) { return ClusterKey(std::move(bytes)); }
   const std::string& bytes() const { return bytes_; }
 
@@ -51,8 +53,11 @@ class ReplayCache {
 };
 
 // Checks MAC, expiry, issue time against max skew, then the replay cache
-// (when given). The error says which check failed and by how much.
+// (when given). The error says which check failed and by how much;
+// *clock_failure (when given) tells a genuine credential from a clock that
+// is off.
 Status verify_credential(const ClusterKey& key, const pb::Credential& cred, std::string_view digest,
-                         int64_t now_s, uint32_t max_skew_s, ReplayCache* replays);
+                         int64_t now_s, uint32_t max_skew_s, ReplayCache* replays,
+                         bool* clock_failure = nullptr);
 
 }  // namespace drover

@@ -33,6 +33,10 @@ Result<std::string> seal(const pb::Message& message, const Signer& signer);
 struct Opened {
   pb::Credential cred;
   pb::Message message;
+  // Set (with clock_tolerant) when the MAC is good but the sender's clock
+  // is off: the message is genuine but must not be acted on, only used to
+  // tell the sender what is wrong.
+  std::string clock_error;
 };
 
 // What a receiver checks an envelope against.
@@ -40,6 +44,7 @@ struct Verifier {
   const ClusterKey* key;
   uint32_t max_skew_s;
   ReplayCache* replays;      // may be null (a client checking replies)
+  bool clock_tolerant = false;
 };
 
 // Parses and authenticates an envelope body: version, credential, payload.

@@ -138,6 +138,10 @@ void load_full(const YAML::Node& root, Config& config) {
   config.node_timeout_s = positive(root, "node_timeout", "node_timeout", config.node_timeout_s);
   config.kill_wait_s = positive(root, "kill_wait", "kill_wait", config.kill_wait_s);
   config.max_array_size = positive(root, "max_array_size", "max_array_size", config.max_array_size);
+  config.max_connections = positive(root, "max_connections", "max_connections", config.max_connections);
+  config.client_idle_timeout_s =
+      positive(root, "client_idle_timeout_s", "client_idle_timeout_s", config.client_idle_timeout_s);
+  config.frame_timeout_s = positive(root, "frame_timeout_s", "frame_timeout_s", config.frame_timeout_s);
   config.return_to_service = get_scalar<uint32_t>(root, "return_to_service", "return_to_service",
                                                   config.return_to_service, "expected 0, 1 or 2");
   if (config.return_to_service > 2) throw ConfigError(root["return_to_service"], "return_to_service", "expected 0, 1 or 2");

@@ -5,7 +5,10 @@
 namespace drover {
 
 Connection::Connection(tcp::socket socket, uint32_t max_frame_bytes)
-    : socket_(std::move(socket)), wakeup_(socket_.get_executor()), max_frame_bytes_(max_frame_bytes) {
+    : socket_(std::move(socket)),
+      wakeup_(socket_.get_executor()),
+      watchdog_timer_(socket_.get_executor()),
+      max_frame_bytes_(max_frame_bytes) {
   boost::system::error_code ec;
   auto endpoint = socket_.remote_endpoint(ec);
   peer_ = ec ? "unknown" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
@@ -19,6 +22,29 @@ void Connection::start(FrameHandler on_frame, CloseHandler on_close) {
   auto self = shared_from_this();
   asio::co_spawn(socket_.get_executor(), [self] { return self->reader(); }, asio::detached);
   asio::co_spawn(socket_.get_executor(), [self] { return self->writer(); }, asio::detached);
+  asio::co_spawn(socket_.get_executor(), [self] { return self->watchdog(); }, asio::detached);
+}
+
+void Connection::set_timeouts(std::chrono::seconds idle, std::chrono::seconds frame) {
+  idle_timeout_ = idle;
+  frame_timeout_ = frame;
+  set_deadline(idle_timeout_);
+}
+
+void Connection::set_deadline(std::chrono::seconds from_now) {
+  deadline_ = from_now.count() > 0 ? asio::steady_timer::clock_type::now() + from_now
+                                   : asio::steady_timer::time_point::max();
+  watchdog_timer_.cancel();  // re-arms at the new deadline
+}
+
+awaitable<void> Connection::watchdog() {
+  auto self = shared_from_this();
+  while (!closed_) {
+    watchdog_timer_.expires_at(deadline_);
+    boost::system::error_code ec;
+    co_await watchdog_timer_.async_wait(asio::redirect_error(use_awaitable, ec));
+    if (!closed_ && asio::steady_timer::clock_type::now() >= deadline_) shut("timed out");
+  }
 }
 
 void Connection::send(std::string body) {
@@ -41,7 +67,9 @@ awaitable<void> Connection::reader() {
   try {
     unsigned char header[kFrameHeaderBytes];
     for (;;) {
+      set_deadline(idle_timeout_);
       co_await asio::async_read(socket_, asio::buffer(header), use_awaitable);
+      set_deadline(frame_timeout_);
       Result<uint32_t> length = frame_length(header, max_frame_bytes_);
       if (!length) {
         shut(length.error());
@@ -84,6 +112,7 @@ void Connection::shut(const std::string& why) {
   socket_.shutdown(tcp::socket::shutdown_both, ec);
   socket_.close(ec);
   wakeup_.cancel();
+  watchdog_timer_.cancel();
   if (on_close_) {
     auto handler = std::move(on_close_);
     on_close_ = nullptr;

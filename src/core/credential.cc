@@ -45,11 +45,16 @@ std::string hmac(const ClusterKey& key, const std::string& input) {
 
 }  // namespace
 
-Result<ClusterKey> ClusterKey::load(const std::string& path) {
+Result<ClusterKey> ClusterKey::load(const std::string& path, std::optional<uint32_t> required_owner) {
   int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return Result<ClusterKey>::fail("cannot read key file " + path + ": " + std::strerror(errno));
   struct stat st {};
   fstat(fd, &st);
+  if (required_owner && st.st_uid != *required_owner) {
+    ::close(fd);
+    return Result<ClusterKey>::fail("key file " + path + " is owned by uid " + std::to_string(st.st_uid) +
+                                    ", not by this daemon's user (uid " + std::to_string(*required_owner) + ")");
+  }
   if (st.st_mode & (S_IRWXG | S_IRWXO)) {
     ::close(fd);
     return Result<ClusterKey>::fail("key file " + path +
@@ -117,18 +122,21 @@ void ReplayCache::purge(int64_t now_s) {
 }
 
 Status verify_credential(const ClusterKey& key, const pb::Credential& cred, std::string_view digest,
-                         int64_t now_s, uint32_t max_skew_s, ReplayCache* replays) {
+                         int64_t now_s, uint32_t max_skew_s, ReplayCache* replays, bool* clock_failure) {
+  if (clock_failure) *clock_failure = false;
   if (cred.mac().size() != crypto_auth_hmacsha256_BYTES || cred.nonce().size() != 16)
     return Status::fail("Invalid credential: malformed");
   std::string expected = hmac(key, mac_input(cred, digest));
   if (sodium_memcmp(expected.data(), cred.mac().data(), expected.size()) != 0)
     return Status::fail("Invalid credential: bad MAC (wrong cluster key or altered message)");
   int64_t skew = cred.issued_s() - now_s;
+  int64_t expires = cred.issued_s() + cred.ttl_s();
+  bool stale = skew > static_cast<int64_t>(max_skew_s) || now_s > expires + static_cast<int64_t>(max_skew_s);
+  if (stale && clock_failure) *clock_failure = true;
   if (skew > static_cast<int64_t>(max_skew_s))
     return Status::fail("Rewound credential: issued " + std::to_string(skew) +
                         " s in the future (allowed clock skew " + std::to_string(max_skew_s) +
                         " s); check the sender's clock");
-  int64_t expires = cred.issued_s() + cred.ttl_s();
   if (now_s > expires + static_cast<int64_t>(max_skew_s))
     return Status::fail("Expired credential: issued " + std::to_string(now_s - cred.issued_s()) +
                         " s ago with a lifetime of " + std::to_string(cred.ttl_s()) +

@@ -72,6 +72,8 @@ void Controller::handle_hello(Request& request) {
     }
   }
   request.session->node = hello.node_name();
+  // Agents stay connected while idle; node_timeout watches their heartbeats.
+  request.session->conn->set_timeouts(std::chrono::seconds(0), std::chrono::seconds(config_.frame_timeout_s));
   spdlog::info("node {} registered from {} ({} CPUs, {} MB, {}, version {}, clock skew {} ms, {} running jobs)",
                hello.node_name(), request.session->conn->peer(), hello.cpus(), hello.memory_mb(), hello.arch(),
                hello.software_version(), rt.clock_skew_ms, hello.running_size());
@@ -125,6 +127,25 @@ void Controller::reconcile(size_t index, const pb::AgentHello& hello) {
     send_signal(index, ghost, true);
   }
   if (!changed.empty()) persist(std::move(changed));
+}
+
+void Controller::refuse_skewed_agent(const std::shared_ptr<Session>& session, const pb::AgentHello& hello,
+                                     const std::string& why) {
+  int64_t skew_s = (hello.clock_ms() - wall_ms()) / 1000;
+  std::string reason = "Clock skew of " + std::string(skew_s > 0 ? "+" : "") + std::to_string(skew_s) +
+                       " s exceeds max_clock_skew_s (" + std::to_string(config_.max_clock_skew_s) + " s)";
+  size_t index = node_index(hello.node_name());
+  spdlog::error("node {}: refused: its clock is off by {} s ({})", hello.node_name(), skew_s, why);
+  if (index != SIZE_MAX) {
+    nodes_[index].registered = true;
+    nodes_[index].clock_skew_ms = hello.clock_ms() - wall_ms();
+    nodes_[index].last_seen_s = now();
+    mark_node_down(index, reason);
+  }
+  pb::Message message;
+  message.mutable_hello_reply()->set_reason(reason + "; fix this node's clock (NTP)");
+  send(*session, message);
+  session->conn->close();
 }
 
 void Controller::send_signal(size_t node, const pb::JobRecord& job, bool cancel, int signo) {

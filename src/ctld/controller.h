@@ -19,6 +19,7 @@
 #include "drover/config.h"
 #include "drover/connection.h"
 #include "drover/credential.h"
+#include "drover/log_limiter.h"
 #include "job_store.h"
 
 namespace drover {
@@ -77,6 +78,8 @@ class Controller {
   void reply(const Request& request, const pb::Message& message);
   void reply_error(const Request& request, const std::string& message, const std::string& detail = "");
   void send(Session& session, const pb::Message& message);
+  // Logs a warning about hostile or broken input at most once per kind per interval.
+  void warn_limited(const std::string& kind, const std::string& message);
   bool is_admin(uint32_t uid) const;
   static const std::map<pb::Message::KindCase, Route>& routes();
 
@@ -96,6 +99,8 @@ class Controller {
   void on_agent_closed(const std::string& node, const std::string& why);
   void check_nodes();
   void reconcile(size_t node, const pb::AgentHello& hello);
+  void refuse_skewed_agent(const std::shared_ptr<Session>& session, const pb::AgentHello& hello,
+                           const std::string& why);
   void mark_node_down(size_t node, const std::string& reason);
   // A running job whose node failed or forgot it: requeued if it may be,
   // else NODE_FAIL. Appends the changed record.
@@ -128,6 +133,8 @@ class Controller {
   std::vector<NodeRuntime> nodes_;          // parallel to config_.nodes
   std::unordered_map<std::string, size_t> node_by_name_;
   bool schedule_requested_ = false;
+  size_t open_connections_ = 0;
+  LogLimiter log_limiter_;
   asio::steady_timer node_timer_;
 };
 

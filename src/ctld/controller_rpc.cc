@@ -52,7 +52,10 @@ awaitable<void> Controller::listen() {
       tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
       if (ec) {
         if (ec == asio::error::operation_aborted) co_return;
-        spdlog::warn("accept failed: {}", ec.message());
+        // Out of file descriptors: pause instead of spinning on accept.
+        warn_limited("accept", "accept failed: " + ec.message());
+        asio::steady_timer pause(io_, std::chrono::milliseconds(100));
+        co_await pause.async_wait(use_awaitable);
         continue;
       }
       accept(std::move(socket));
@@ -61,6 +64,12 @@ awaitable<void> Controller::listen() {
 }
 
 void Controller::accept(tcp::socket socket) {
+  if (open_connections_ >= config_.max_connections) {
+    warn_limited("connections", "refused a connection: " + std::to_string(open_connections_) +
+                                    " open already (max_connections)");
+    return;  // the socket closes as it goes out of scope
+  }
+  ++open_connections_;
   auto session = std::make_shared<Session>();
   session->conn = std::make_shared<Connection>(std::move(socket), config_.max_frame_bytes);
   std::weak_ptr<Session> weak = session;
@@ -69,15 +78,35 @@ void Controller::accept(tcp::socket socket) {
         if (auto s = weak.lock()) on_frame(s, body);
       },
       [this, session](const std::string& why) {
+        --open_connections_;
         if (!session->node.empty()) on_agent_closed(session->node, why);
         session->conn.reset();  // breaks the session <-> connection cycle
       });
+  // Slow or idle clients are dropped; agents lift the idle limit at hello.
+  session->conn->set_timeouts(std::chrono::seconds(config_.client_idle_timeout_s),
+                              std::chrono::seconds(config_.frame_timeout_s));
+}
+
+void Controller::warn_limited(const std::string& kind, const std::string& message) {
+  uint64_t suppressed = 0;
+  if (!log_limiter_.allow(kind, std::chrono::steady_clock::now(), &suppressed)) return;
+  if (suppressed > 0)
+    spdlog::warn("{} ({} similar messages suppressed)", message, suppressed);
+  else
+    spdlog::warn("{}", message);
 }
 
 void Controller::on_frame(const std::shared_ptr<Session>& session, const std::string& body) {
-  Result<Opened> opened = open_envelope(body, Verifier{&key_, config_.max_clock_skew_s, &replays_}, now());
+  Result<Opened> opened = open_envelope(body, Verifier{&key_, config_.max_clock_skew_s, &replays_, true}, now());
+  if (opened && !opened->clock_error.empty()) {
+    // Genuine, but the sender's clock is off: an agent is told (and its
+    // node reported) with the measured skew instead of an opaque refusal.
+    if (opened->message.has_hello()) return refuse_skewed_agent(session, opened->message.hello(), opened->clock_error);
+    opened = Result<Opened>::fail(opened->clock_error);
+  }
   if (!opened) {
-    spdlog::warn("refused message from {}: {}", session->conn->peer(), opened.error());
+    warn_limited("refused:" + opened.error().substr(0, opened.error().find(':')),
+                 "refused message from " + session->conn->peer() + ": " + opened.error());
     pb::Message error;
     error.mutable_error()->set_message(opened.error());
     send(*session, error);
@@ -92,7 +121,8 @@ void Controller::on_frame(const std::shared_ptr<Session>& session, const std::st
     return;
   }
   if (route->second.role == Role::kAgent && request.uid != 0 && request.uid != daemon_uid_) {
-    spdlog::warn("refused agent message from uid {} at {}", request.uid, session->conn->peer());
+    warn_limited("agent-role", "refused agent message from uid " + std::to_string(request.uid) + " at " +
+                                   session->conn->peer());
     reply_error(request, "Access/permission denied");
     session->conn->close();
     return;

@@ -1,4 +1,5 @@
 // droverctld: the controller daemon.
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/vfs.h>
 #include <unistd.h>
@@ -9,7 +10,6 @@
 #include <csignal>
 
 #include "controller.h"
-#include "drover/file_util.h"
 #include "drover/local_auth.h"
 
 using namespace drover;
@@ -18,10 +18,21 @@ namespace {
 
 constexpr long kTmpfsMagic = 0x01021994;
 
+// The state and spool directories may live on disks mounted after we
+// start (an SSD, an NFS export): wait for them rather than create them on
+// the wrong filesystem, and say what we wait for.
+void wait_for_directory(const std::string& dir, const char* what) {
+  for (int waited = 0;; ++waited) {
+    struct stat st {};
+    if (stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return;
+    if (waited % 30 == 0)
+      spdlog::warn("waiting for the {} directory {} to exist (is its filesystem mounted?)", what, dir);
+    sleep(1);
+  }
+}
+
 // The state directory must survive a reboot and be ours alone.
 Status check_state_dir(const std::string& dir) {
-  Status made = make_dirs(dir, 0700);
-  if (!made) return made;
   struct statfs fs {};
   if (statfs(dir.c_str(), &fs) == 0 && fs.f_type == kTmpfsMagic)
     return Status::fail("state directory " + dir + " is on tmpfs: job state would not survive a reboot");
@@ -47,20 +58,24 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", config.error());
     return 1;
   }
-  Result<ClusterKey> key = ClusterKey::load(config->key_file);
+  Result<ClusterKey> key = ClusterKey::load(config->key_file, ::geteuid());
   if (!key) {
     spdlog::critical("{}", key.error());
     return 1;
   }
+  wait_for_directory(config->state_dir, "state");
   if (Status s = check_state_dir(config->state_dir); !s) {
     spdlog::critical("{}", s.error());
     return 1;
   }
-  if (Status s = make_dirs(config->spool_dir, 0755); !s) {
-    spdlog::critical("{}", s.error());
-    return 1;
-  }
+  wait_for_directory(config->spool_dir, "spool");
   std::signal(SIGPIPE, SIG_IGN);
+  // Every client and agent is a file descriptor: take all the kernel allows.
+  struct rlimit files {};
+  if (getrlimit(RLIMIT_NOFILE, &files) == 0 && files.rlim_cur < files.rlim_max) {
+    files.rlim_cur = files.rlim_max;
+    setrlimit(RLIMIT_NOFILE, &files);
+  }
   asio::io_context io(1);
   Result<std::unique_ptr<JobStore>> store =
       JobStore::open(config->state_dir, [&io](std::function<void()> fn) { asio::post(io, std::move(fn)); });

@@ -80,7 +80,7 @@ awaitable<void> Agent::run() {
     hello.mutable_hello()->set_protocol(kProtocolVersion);
     hello.mutable_hello()->set_software_version(DROVER_VERSION);
     hello.mutable_hello()->set_node_name(options_.node_name);
-    hello.mutable_hello()->set_clock_ms(wall_ms());
+    hello.mutable_hello()->set_clock_ms(now_ms());
     auto add_ref = [](google::protobuf::RepeatedPtrField<pb::JobRef>* list, const JobKey& key) {
       pb::JobRef* ref = list->Add();
       ref->set_job_id(key.id);
@@ -98,7 +98,7 @@ awaitable<void> Agent::run() {
       if (registered_) {
         backoff.reset();
         pb::Message beat;
-        beat.mutable_heartbeat()->set_clock_ms(wall_ms());
+        beat.mutable_heartbeat()->set_clock_ms(now_ms());
         send(beat);
       }
     }
@@ -111,10 +111,13 @@ awaitable<void> Agent::run() {
 void Agent::send(const pb::Message& message) {
   if (!conn_) return;
   Result<std::string> sealed = seal(message, [this](std::string_view digest) {
-    return Result<pb::Credential>::ok(mint_credential(key_, ::getuid(), ::getgid(), ::time(nullptr), config_.ttl_s, digest));
+    return Result<pb::Credential>::ok(mint_credential(key_, ::getuid(), ::getgid(), now_s(), config_.ttl_s, digest));
   });
   if (sealed) conn_->send(std::move(*sealed));
 }
+
+int64_t Agent::now_s() const { return ::time(nullptr) + options_.clock_offset_s; }
+int64_t Agent::now_ms() const { return wall_ms() + options_.clock_offset_s * 1000; }
 
 void Agent::report(const JobKey& job, const JobStatus& status) {
   if (!registered_) return;  // resent after the next hello
@@ -130,7 +133,16 @@ void Agent::report(const JobKey& job, const JobStatus& status) {
 }
 
 void Agent::on_frame(const std::string& body) {
-  Result<Opened> opened = open_envelope(body, Verifier{&key_, config_.max_clock_skew_s, &replays_}, ::time(nullptr));
+  Result<Opened> opened = open_envelope(body, Verifier{&key_, config_.max_clock_skew_s, &replays_, true}, now_s());
+  if (opened && !opened->clock_error.empty()) {
+    if (opened->message.has_hello_reply())  // the controller's verdict on our clock
+      spdlog::error("node {}: the controller refused this node: {}", options_.node_name,
+                    opened->message.hello_reply().reason());
+    else
+      spdlog::error("node {}: refused a message from the controller: {}", options_.node_name, opened->clock_error);
+    conn_->close(true);
+    return;
+  }
   if (!opened) {
     spdlog::error("node {}: refused a message from the controller: {}", options_.node_name, opened.error());
     conn_->close(true);

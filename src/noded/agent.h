@@ -20,6 +20,7 @@ struct AgentOptions {
   std::string node_name;
   std::string state_dir;
   std::string stepd_path;
+  int64_t clock_offset_s = 0;  // test hook: pretend this node's clock is off
 };
 
 // What this machine has, as the agent reports it.
@@ -36,6 +37,8 @@ class Agent {
   void on_frame(const std::string& body);
   void send(const pb::Message& message);
   void report(const JobKey& job, const JobStatus& status);
+  int64_t now_s() const;
+  int64_t now_ms() const;
 
   asio::io_context& io_;
   Config config_;

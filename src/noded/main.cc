@@ -43,6 +43,7 @@ int main(int argc, char** argv) {
   app.add_option("--state-dir", options.state_dir, "where job status is kept until acknowledged")
       ->default_val("/var/lib/droverd");
   app.add_option("--auth-socket", auth_socket, "local credential socket (default: auth.socket from the config)");
+  app.add_option("--clock-offset-s", options.clock_offset_s, "testing: shift this agent's clock")->group("");
   app.set_version_flag("-V,--version", "droverd " DROVER_VERSION);
   CLI11_PARSE(app, argc, argv);
   if (options.node_name.empty()) options.node_name = short_hostname();
@@ -53,7 +54,7 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", config.error());
     return 1;
   }
-  Result<ClusterKey> key = ClusterKey::load(config->key_file);
+  Result<ClusterKey> key = ClusterKey::load(config->key_file, ::geteuid());
   if (!key) {
     spdlog::critical("{}", key.error());
     return 1;

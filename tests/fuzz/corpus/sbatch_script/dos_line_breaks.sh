@@ -1,0 +1,3 @@
+#!/bin/sh
+#SBATCH -N1
+hostname

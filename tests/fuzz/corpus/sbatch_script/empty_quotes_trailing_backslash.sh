@@ -1,0 +1,3 @@
+#!/bin/sh
+#SBATCH --wrap "a \"b\" c" '' ""
+#SBATCH -x\

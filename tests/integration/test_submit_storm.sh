@@ -1,0 +1,140 @@
+# A storm of submissions from several concurrent submitters while the
+# controller is killed with -9 several times and restarted: every id sbatch
+# printed names exactly one job, no job exists that no submitter got an id
+# for (a refused submission leaves nothing behind), and every job runs to
+# completion exactly once.
+source "$(dirname "$0")/lib.sh"
+SUBMITTERS=${STORM_SUBMITTERS:-4}
+PER_SUBMITTER=${STORM_PER_SUBMITTER:-250}
+KILLS=${STORM_KILLS:-3}
+SEED=${STORM_SEED:-$((($$ ^ $(date +%s)) % 32768))}
+RANDOM=$SEED
+# sbatch's retry window after a request that got no reply (its default);
+# STORM_SBATCH_RETRY_S=0 shows what this test catches without the retries.
+export SBATCH_RETRY_S=${STORM_SBATCH_RETRY_S:-60}
+echo "test_submit_storm: seed $SEED ($SUBMITTERS submitters x $PER_SUBMITTER, $KILLS controller kills)"
+REFUSED_MSG="sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)"
+start_s=$SECONDS
+
+cluster_up 3
+cd "$WORK"
+
+# One line per attempt: "ok ID" or "fail rc=N <stderr>".
+submitter() {
+  local n=$1 i id rc
+  for ((i = 1; i <= PER_SUBMITTER; i++)); do
+    if id=$(sbatch --parsable -o /dev/null --wrap=true 2>"$WORK/err-$n"); then
+      echo "ok $id"
+    else
+      rc=$?
+      echo "fail rc=$rc $(tr '\n' ' ' <"$WORK/err-$n")"
+    fi
+  done >"$WORK/sub-$n.log"
+  echo finished >"$WORK/sub-$n.done"
+}
+acked() { cat "$WORK"/sub-*.log 2>/dev/null | grep -c '^ok' || true; }
+acked_at_least() { [ "$(acked)" -ge "$1" ]; }
+# A random pause of 0.00..0.(max-1)9 s: when to strike, not a wait for a condition.
+jitter() { sleep "0.$((RANDOM % $1))$((RANDOM % 10))"; }
+
+sub_pids=()
+for n in $(seq 1 "$SUBMITTERS"); do
+  submitter "$n" &
+  sub_pids+=($!)
+done
+
+total=$((SUBMITTERS * PER_SUBMITTER))
+wait_until 60 acked_at_least $((total / 10))
+for k in $(seq 1 "$KILLS"); do
+  jitter 8
+  pid=$(cat "$CLUSTER/run/droverctld.pid")
+  kill -9 "$pid"
+  wait_until 10 bash -c "! kill -0 $pid"
+  at=$(acked)
+  [ "$at" -lt "$total" ] || fail "kill $k came after the storm was over; it tested nothing"
+  echo "test_submit_storm: kill $k of the controller (pid $pid) after $at acknowledged submissions"
+  jitter 4     # the controller stays down a moment: some attempts are refused
+  cluster_up 3 # restarts only the controller
+done
+
+all_submitters_done() { [ "$(ls "$WORK"/sub-*.done 2>/dev/null | wc -l)" -eq "$SUBMITTERS" ]; }
+wait_until 150 all_submitters_done
+for p in "${sub_pids[@]}"; do wait "$p" || fail "submitter $p failed"; done
+storm_s=$((SECONDS - start_s))
+cluster_up 3 # the controller is up (and would be restarted if it had died)
+
+CTLD_LOG="$CLUSTER/log/droverctld.log"
+assert_eq $((KILLS + 1)) "$(grep -c 'controller started' "$CTLD_LOG")" "controller starts"
+
+cat "$WORK"/sub-*.log >"$WORK/attempts"
+attempts=$(wc -l <"$WORK/attempts")
+assert_eq "$total" "$attempts" "recorded attempts"
+export LC_ALL=C # comm needs both id lists in one byte order
+grep '^ok ' "$WORK/attempts" | cut -d' ' -f2 | sort >"$WORK/printed"
+acknowledged=$(wc -l <"$WORK/printed")
+refused=$(grep -cxF "fail rc=1 $REFUSED_MSG " "$WORK/attempts" || true)
+if grep '^fail' "$WORK/attempts" | grep -qvxF "fail rc=1 $REFUSED_MSG "; then
+  fail "submissions failed otherwise than refused before sending:"$'\n'"$(sort "$WORK/attempts" | uniq -c | grep -v ' ok ' | head)"
+fi
+assert_eq "$attempts" $((acknowledged + refused)) "attempts = acknowledged + refused"
+grep -vxE '[0-9]+' "$WORK/printed" && fail "sbatch --parsable printed something else than a job id"
+[ "$refused" -gt 0 ] || echo "test_submit_storm: note: no attempt was refused in this run"
+
+# (b) no id was printed twice.
+dups=$(uniq -d "$WORK/printed")
+[ -z "$dups" ] || fail "job ids printed to more than one submission: $(echo $dups)"
+
+# (a) + (c) the jobs the controller knows are exactly the printed ones.
+squeue -h -t all -o %i | sort >"$WORK/known"
+found=$(comm -12 "$WORK/printed" "$WORK/known" | wc -l)
+missing=$(comm -23 "$WORK/printed" "$WORK/known")
+[ -z "$missing" ] || fail "acknowledged jobs missing after the restarts: $(echo $missing)"
+extra=$(comm -13 "$WORK/printed" "$WORK/known")
+if [ -n "$extra" ]; then
+  for id in $extra; do grep -E "job $id( |:|\.)" "$CTLD_LOG" >&2 || true; done
+  fail "jobs exist that no submitter got an id for: $(echo $extra)"
+fi
+
+# (d) everything completes, and each job ran exactly once.
+all_completed() { [ "$(squeue -h -t all -o %T | sort -u)" == "COMPLETED" ]; }
+wait_until 90 all_completed
+completed=$(squeue -h -t all -o %T | grep -c '^COMPLETED$' || true)
+assert_eq "$acknowledged" "$completed" "completed jobs"
+# Runs: the agents (never killed here) log each launch of a job once.
+cat "$CLUSTER"/log/droverd-*.log | grep -o 'job [0-9]*: started under supervisor' |
+  awk '{sub(":", "", $2); print $2}' | sort -n | uniq -c | awk '{print $2, $1}' >"$WORK/started"
+# Completions: "job N ended on nodeX" lines of the controller log, appended
+# across restarts, with the controller incarnation (epoch) that wrote each.
+awk '/controller started/ { epoch++ }
+     match($0, /job [0-9]+ ended on [^:]+/) { split(substr($0, RSTART, RLENGTH), w, " "); print w[2], epoch, w[5] }' \
+  "$CTLD_LOG" >"$WORK/ended"
+# A job ran exactly once when the agents launched it once and the controller
+# recorded its completion once. The controller logs "ended on" when the
+# report arrives, before the new state is committed; a kill -9 inside that
+# window makes the agent (never acknowledged) report again to the next
+# controller, which logs the line again: such a repeat is told apart (it
+# comes from the same node in a later controller incarnation) and counted,
+# never two lines from one incarnation or from different nodes.
+awk 'FILENAME == ARGV[1] { started[$1] = $2; next }
+     FILENAME == ARGV[2] { n[$1]++; if ($1 in epoch && (epoch[$1] == $2 || node[$1] != $3)) clash[$1] = 1
+                           epoch[$1] = $2; node[$1] = $3; next }
+     { if (started[$1] != 1 || n[$1] < 1 || clash[$1]) print $1, n[$1] + 0, started[$1] + 0, "bad"
+       else if (n[$1] > 1) print $1, n[$1], started[$1], "repeated" }' \
+  "$WORK/started" "$WORK/ended" "$WORK/printed" >"$WORK/not-once"
+repeated=$(grep -c ' repeated$' "$WORK/not-once" || true)
+bad=$(grep -c ' bad$' "$WORK/not-once" || true)
+once=$((acknowledged - bad))
+if [ "$bad" -gt 0 ]; then
+  grep ' bad$' "$WORK/not-once" | head -n 10 | while read -r id e s _; do
+    echo "  job $id: $e 'ended on' lines in the controller log, launched $s times by the agents" >&2
+    grep -E "job $id( |:|\.)" "$CTLD_LOG" "$CLUSTER"/log/droverd-*.log >&2 || true
+  done
+  fail "$bad jobs did not run exactly once"
+fi
+
+echo "test_submit_storm: attempts $attempts, acknowledged $acknowledged, refused $refused," \
+  "found after restarts $found, completed $completed, ran exactly once $once" \
+  "(retried submissions answered with their existing job: $(grep -c 'submission retried' "$CTLD_LOG" || true);" \
+  "completions re-reported to a restarted controller: $repeated)" \
+  "(storm ${storm_s}s, total $((SECONDS - start_s))s)"
+pass
