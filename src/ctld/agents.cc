@@ -72,6 +72,10 @@ void Controller::handle_hello(Request& request) {
     }
   }
   request.session->node = hello.node_name();
+  if (request.session->in_clients != clients_.end()) {  // an agent is not a client
+    clients_.erase(request.session->in_clients);
+    request.session->in_clients = clients_.end();
+  }
   // Agents stay connected while idle; node_timeout watches their heartbeats.
   request.session->conn->set_timeouts(std::chrono::seconds(0), std::chrono::seconds(config_.frame_timeout_s));
   spdlog::info("node {} registered from {} ({} CPUs, {} MB, {}, version {}, clock skew {} ms, {} running jobs)",

@@ -7,6 +7,7 @@
 // (connections and the dispatch table), submit.cc, cancel.cc, queries.cc,
 // agents.cc (agent hello, heartbeats, job completions).
 #pragma once
+#include <list>
 #include <map>
 #include <memory>
 #include <set>
@@ -40,6 +41,7 @@ class Controller {
   struct Session {
     std::shared_ptr<Connection> conn;
     std::string node;  // set once an agent has said hello
+    std::list<std::weak_ptr<Session>>::iterator in_clients;  // valid while a client
   };
 
   struct Request {
@@ -133,7 +135,9 @@ class Controller {
   std::vector<NodeRuntime> nodes_;          // parallel to config_.nodes
   std::unordered_map<std::string, size_t> node_by_name_;
   bool schedule_requested_ = false;
-  size_t open_connections_ = 0;
+  // Client (non-agent) sessions, oldest first: at max_connections the
+  // oldest is dropped so a flood of idle connections cannot lock users out.
+  std::list<std::weak_ptr<Session>> clients_;
   LogLimiter log_limiter_;
   asio::steady_timer node_timer_;
 };

@@ -64,13 +64,14 @@ awaitable<void> Controller::listen() {
 }
 
 void Controller::accept(tcp::socket socket) {
-  if (open_connections_ >= config_.max_connections) {
-    warn_limited("connections", "refused a connection: " + std::to_string(open_connections_) +
-                                    " open already (max_connections)");
-    return;  // the socket closes as it goes out of scope
+  if (clients_.size() >= config_.max_connections) {
+    warn_limited("connections", "closed the oldest client connection: " + std::to_string(clients_.size()) +
+                                    " open (max_connections)");
+    if (auto oldest = clients_.front().lock(); oldest && oldest->conn) oldest->conn->close(true);
   }
-  ++open_connections_;
   auto session = std::make_shared<Session>();
+  clients_.push_back(session);
+  session->in_clients = std::prev(clients_.end());
   session->conn = std::make_shared<Connection>(std::move(socket), config_.max_frame_bytes);
   std::weak_ptr<Session> weak = session;
   session->conn->start(
@@ -78,7 +79,8 @@ void Controller::accept(tcp::socket socket) {
         if (auto s = weak.lock()) on_frame(s, body);
       },
       [this, session](const std::string& why) {
-        --open_connections_;
+        if (session->in_clients != clients_.end()) clients_.erase(session->in_clients);
+        session->in_clients = clients_.end();
         if (!session->node.empty()) on_agent_closed(session->node, why);
         session->conn.reset();  // breaks the session <-> connection cycle
       });

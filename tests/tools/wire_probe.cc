@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <functional>
 #include <string>
+#include <vector>
 
 #include "drover/asio.h"
 #include "drover/config.h"
@@ -69,9 +70,47 @@ void expect(const std::string& what, const std::string& got, const std::string& 
 
 }  // namespace
 
+// Slow and idle peers: a frame that stalls half-way and connections that
+// never send are closed by the controller's deadlines, while it keeps
+// answering others. Needs client_idle_timeout_s and frame_timeout_s small.
+int probe_slow_peers(int idle_connections) {
+  asio::io_context io;
+  tcp::socket stalled = dial(io);
+  asio::write(stalled, asio::buffer(std::string("\x00\x00", 2)));  // half a header, then nothing
+  std::vector<tcp::socket> idle;
+  for (int i = 0; i < idle_connections; ++i) {
+    boost::system::error_code ec;
+    tcp::socket s(io);
+    tcp::resolver resolver(io);
+    asio::connect(s, resolver.resolve(config.controller_host, std::to_string(config.controller_port)), ec);
+    if (ec) break;
+    idle.push_back(std::move(s));
+  }
+  std::printf("opened %zu idle connections\n", idle.size());
+  expect("served while flooded", exchange(sealed_list_nodes(*key, ::time(nullptr))), "ok: ");
+  // Each must be closed by the controller: a read returns EOF.
+  auto closed_by_peer = [](tcp::socket& s) {
+    char byte;
+    boost::system::error_code ec;
+    s.read_some(asio::buffer(&byte, 1), ec);
+    return ec == asio::error::eof || ec == asio::error::connection_reset;
+  };
+  expect("stalled frame dropped", closed_by_peer(stalled) ? "closed" : "open", "closed");
+  size_t dropped = 0;
+  for (tcp::socket& s : idle) dropped += closed_by_peer(s);
+  expect("idle connections dropped", std::to_string(dropped) + "/" + std::to_string(idle.size()),
+         std::to_string(idle.size()) + "/" + std::to_string(idle.size()));
+  return failures == 0 ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
-  if (argc != 2) return 2;
+  if (argc < 2) return 2;
   config = *load_config(argv[1], ConfigScope::kClient);
+  if (argc == 4 && std::string(argv[2]) == "--slow-peers") {
+    static ClusterKey k = *ClusterKey::load(config.key_file);
+    key = &k;
+    return probe_slow_peers(std::atoi(argv[3]));
+  }
   ClusterKey real = *ClusterKey::load(config.key_file);
   key = &real;
   ClusterKey wrong = ClusterKey::from_bytes(std::string(64, 'x'));
