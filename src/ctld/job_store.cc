@@ -71,6 +71,7 @@ JobStore::Loaded JobStore::load() {
     pb::JobRecord record;
     if (!record.ParseFromArray(blob, size) || record.job_id() != id) {
       bad.push_back(id);
+      loaded.next_job_id = std::max<uint32_t>(loaded.next_job_id, static_cast<uint32_t>(id) + 1);  // never reused
       loaded.quarantined.push_back("job " + std::to_string(id) + ": record does not parse (" +
                                    std::to_string(size) + " bytes)");
       continue;
@@ -155,6 +156,7 @@ Status JobStore::commit(std::vector<Write>& group, uint32_t next_job_id) {
   std::string meta = "INSERT OR REPLACE INTO meta (key, value) VALUES ('next_job_id', " +
                      std::to_string(next_job_id) + ");";
   s = exec(db_, meta.c_str());
+  if (s && commit_fault_) s = commit_fault_();
   if (s) s = exec(db_, "COMMIT;");
   if (!s) {
     exec(db_, "ROLLBACK;");

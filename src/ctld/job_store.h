@@ -54,6 +54,11 @@ class JobStore {
   // Groups committed and records written so far (for logs and benchmarks).
   uint64_t groups_committed() const { return groups_; }
 
+  // Fault injection for tests: runs on the worker just before each COMMIT;
+  // a failure rolls the group back as a failed sync would. Set before the
+  // first write.
+  void set_commit_fault(std::function<Status()> fault) { commit_fault_ = std::move(fault); }
+
  private:
   JobStore(sqlite3* db, std::function<void(std::function<void()>)> post);
   void run();
@@ -67,6 +72,7 @@ class JobStore {
   bool stopping_ = false;
   uint32_t next_job_id_ = 1;
   std::atomic<uint64_t> groups_ = 0;
+  std::function<Status()> commit_fault_;
   std::thread worker_;
 };
 

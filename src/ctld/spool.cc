@@ -4,6 +4,7 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
 
 #include "drover/file_util.h"
 
@@ -21,6 +22,10 @@ Status write_spool(const std::string& spool_dir, uint32_t job_id, const std::str
   }
   Status s = write_file_atomic(dir + "/environment", env_blob, 0600);
   if (s) s = write_file_atomic(dir + "/script", script, 0700);
+  if (!s) {  // a refused submission leaves nothing behind
+    std::error_code ec;
+    std::filesystem::remove_all(dir, ec);
+  }
   return s;
 }
 
