@@ -52,7 +52,11 @@ struct Config {
   uint32_t max_connections = 4096;    // client connections at once; agents not counted
   uint32_t client_idle_timeout_s = 30;
   uint32_t frame_timeout_s = 10;
-  std::vector<uint32_t> admin_uids;   // besides root and the daemon's own uid
+  // Who may act on other users' jobs, besides root and the daemon's user:
+  // uids, user names, and members of groups (by name).
+  std::vector<uint32_t> admin_uids;
+  std::vector<std::string> admin_users;
+  std::vector<std::string> admin_groups;
   // One-machine test clusters: each job sees its node's name as hostname.
   bool job_hostname_is_node = false;
   std::vector<NodeConfig> nodes;

@@ -151,6 +151,12 @@ void load_full(const YAML::Node& root, Config& config) {
     if (!admins.IsSequence()) throw ConfigError(admins, "admin_uids", "expected a list of uids");
     for (const auto& a : admins) config.admin_uids.push_back(a.as<uint32_t>());
   }
+  for (auto [key, list] : {std::pair{"admin_users", &config.admin_users}, std::pair{"admin_groups", &config.admin_groups}}) {
+    YAML::Node names = root[key];
+    if (!names) continue;
+    if (!names.IsSequence()) throw ConfigError(names, key, "expected a list of names");
+    for (const auto& n : names) list->push_back(n.as<std::string>());
+  }
   load_nodes(root, config);
   load_partitions(root, config);
 }

@@ -65,7 +65,7 @@ void Controller::handle_cancel(Request& request) {
   pb::Message reply_msg;
   pb::CancelReply* out = reply_msg.mutable_cancel_reply();
   std::vector<pb::JobRecord> changed;
-  auto permitted = [&](const pb::JobRecord& job) { return job.uid() == request.uid || is_admin(request.uid); };
+  auto permitted = [&](const pb::JobRecord& job) { return job.uid() == request.uid || is_admin(request.uid, request.gid); };
   auto deny = [&](const std::string& id) {
     out->add_errors("Kill job error on job id " + id + ": Access/permission denied");
   };

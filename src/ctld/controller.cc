@@ -1,5 +1,7 @@
 #include "controller.h"
 
+#include <grp.h>
+#include <pwd.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
@@ -20,6 +22,15 @@ Controller::Controller(asio::io_context& io, Config config, ClusterKey key, std:
       nodes_(config_.nodes.size()),
       node_timer_(io) {
   for (size_t i = 0; i < config_.nodes.size(); ++i) node_by_name_[config_.nodes[i].name] = i;
+  admin_uids_.insert(config_.admin_uids.begin(), config_.admin_uids.end());
+  for (const std::string& name : config_.admin_users) {
+    if (struct passwd* pw = getpwnam(name.c_str())) admin_uids_.insert(pw->pw_uid);
+    else spdlog::warn("admin_users: no such user {}", name);
+  }
+  for (const std::string& name : config_.admin_groups) {
+    if (struct group* gr = getgrnam(name.c_str())) admin_gids_.insert(gr->gr_gid);
+    else spdlog::warn("admin_groups: no such group {}", name);
+  }
 }
 
 Controller::~Controller() = default;

@@ -82,7 +82,7 @@ class Controller {
   void send(Session& session, const pb::Message& message);
   // Logs a warning about hostile or broken input at most once per kind per interval.
   void warn_limited(const std::string& kind, const std::string& message);
-  bool is_admin(uint32_t uid) const;
+  bool is_admin(uint32_t uid, uint32_t gid) const;
   static const std::map<pb::Message::KindCase, Route>& routes();
 
   // submit.cc
@@ -128,6 +128,8 @@ class Controller {
   std::unique_ptr<JobStore> store_;
   ReplayCache replays_;
   uint32_t daemon_uid_;
+  std::set<uint32_t> admin_uids_;  // resolved from the config at start
+  std::set<uint32_t> admin_gids_;
 
   std::map<uint32_t, pb::JobRecord> jobs_;  // by job id; ordered for stable listings
   std::unordered_map<std::string, uint32_t> submit_tokens_;  // sbatch's token -> job id

@@ -1,4 +1,7 @@
 // Connections and the dispatch table of droverctld.
+#include <grp.h>
+#include <pwd.h>
+
 #include <spdlog/spdlog.h>
 
 #include "controller.h"
@@ -158,10 +161,21 @@ void Controller::reply_error(const Request& request, const std::string& message,
   reply(request, error);
 }
 
-bool Controller::is_admin(uint32_t uid) const {
-  if (uid == 0 || uid == daemon_uid_) return true;
-  for (uint32_t admin : config_.admin_uids)
-    if (admin == uid) return true;
+bool Controller::is_admin(uint32_t uid, uint32_t gid) const {
+  if (uid == 0 || uid == daemon_uid_ || admin_uids_.count(uid) || admin_gids_.count(gid)) return true;
+  if (admin_gids_.empty()) return false;
+  // Supplementary groups count too.
+  struct passwd* pw = getpwuid(uid);
+  if (!pw) return false;
+  int count = 64;
+  std::vector<gid_t> groups(static_cast<size_t>(count));
+  if (getgrouplist(pw->pw_name, gid, groups.data(), &count) < 0) {
+    groups.resize(static_cast<size_t>(count));
+    getgrouplist(pw->pw_name, gid, groups.data(), &count);
+  }
+  groups.resize(static_cast<size_t>(std::max(count, 0)));
+  for (gid_t g : groups)
+    if (admin_gids_.count(g)) return true;
   return false;
 }
 

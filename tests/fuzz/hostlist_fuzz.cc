@@ -15,7 +15,7 @@ using namespace drover;
 
 namespace {
 
-constexpr size_t kMaxNames = 10000;  // larger lists only cost time
+constexpr size_t kMaxNames = 1000;  // larger lists only cost time
 
 std::string describe(std::string_view input, const std::string& compressed,
                      const std::vector<std::string>& got) {

@@ -38,4 +38,33 @@ assert_eq PENDING "$(job_state "$root_job")"
 held=$(cd shared && as_nobody sbatch --parsable -H --wrap=true)
 scancel "$held"
 assert_eq CANCELLED "$(job_state "$held")"
+
+# Two users made for this test: jobs get their supplementary groups, and
+# an admin group (admin_groups in the config) may act on anyone's jobs.
+command -v useradd >/dev/null || { echo "SKIP ($TEST_NAME): no useradd for the two-user part"; pass; exit 0; }
+sfx=$$
+ua=drva$sfx ub=drvb$sfx lab=drvlab$sfx ops=drvops$sfx
+remove_users() { userdel "$ua" 2>/dev/null; userdel "$ub" 2>/dev/null; groupdel "$lab" 2>/dev/null; groupdel "$ops" 2>/dev/null; true; }
+trap 'rc=$?; remove_users; (exit $rc); cleanup' EXIT
+groupadd "$lab"; groupadd "$ops"
+useradd -M -N -s /bin/sh -G "$lab" "$ua"
+useradd -M -N -s /bin/sh -G "$ops" "$ub"
+as_user() { local u=$1; shift; DROVER_CONF="$WORK/client.yaml" setpriv --reuid="$u" --regid="$(id -g "$u")" --init-groups -- "$@"; }
+a_job=$(cd shared && as_user "$ua" sbatch --parsable --wrap='id -Gn; while [ ! -e release-a ]; do sleep 0.05; done')
+wait_until 20 bash -c "[ \"\$(squeue -h -j $a_job -o %t)\" = R ]"
+wait_until 10 grep -q . "shared/slurm-$a_job.out"
+assert_contains "$(cat "shared/slurm-$a_job.out")" "$lab" "supplementary groups inside the job"
+assert_eq "$ua" "$(stat -c %U "shared/slurm-$a_job.out")" "owner of the output file"
+rc=0; out=$(as_user "$ub" scancel "$a_job" 2>&1) || rc=$?
+assert_eq 210 "$rc" "another user's scancel"
+assert_eq RUNNING "$(job_state "$a_job")"
+# Make $ops an admin group (the controller restarts; the job runs on).
+ctld=$(cat "$CLUSTER/run/droverctld.pid")
+kill "$ctld"
+wait_until 10 bash -c "! kill -0 $ctld"
+echo "admin_groups: [$ops]" >> "$DROVER_CONF"
+cluster_up 2
+chmod 755 "$CLUSTER" "$CLUSTER/run"
+as_user "$ub" scancel "$a_job" || fail "an admin group member could not cancel"
+wait_until 20 bash -c "[ \"\$(squeue -h -t all -j $a_job -o %T)\" = CANCELLED ]"
 pass
