@@ -30,6 +30,14 @@ assert_eq nobody "$(stat -c %U shared/mine)" "owner of a file the job wrote"
 assert_eq nobody "$(squeue -h -t all -j "$id" -o %u)" "squeue user"
 assert_contains "$(as_nobody squeue -h -t all -o '%i %u')" "$id nobody"
 
+# Output paths are opened as the job's user: nobody cannot make the agent
+# (root) write where nobody may not.
+evil=$(cd shared && as_nobody sbatch --parsable -o /root/drover-evil-$$.out -D /root --wrap=true)
+wait_until 20 job_done "$evil"
+assert_eq FAILED "$(job_state "$evil")" "job writing to /root as nobody"
+[ ! -e "/root/drover-evil-$$.out" ] || fail "a job of nobody wrote into /root"
+assert_contains "$(cat "$CLUSTER"/log/droverctld.log)" "job $evil failed to launch on node1: cannot open output file /root/drover-evil-$$.out"
+
 # nobody may not cancel root's job; root may cancel anyone's.
 rc=0; out=$(as_nobody scancel "$root_job" 2>&1) || rc=$?
 assert_eq 210 "$rc" "scancel exit code for another user's job"
