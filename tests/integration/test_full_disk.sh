@@ -7,7 +7,7 @@ mkdir -p "$spool"
 if ! mount -t tmpfs -o size=256k,mode=755 tmpfs "$spool" 2>/dev/null; then
   echo "SKIP ($TEST_NAME): cannot mount tmpfs here"; exit 0
 fi
-trap 'drover down --dir "$CLUSTER" >/dev/null 2>&1; umount "$spool" 2>/dev/null; cleanup' EXIT
+trap 'rc=$?; set +e; drover down --dir "$CLUSTER" >/dev/null 2>&1; umount "$spool"; (exit $rc); cleanup' EXIT
 cluster_up 1
 drover down --dir "$CLUSTER" >/dev/null 2>&1
 sed -i "s#^spool_dir: .*#spool_dir: $spool#" "$DROVER_CONF"

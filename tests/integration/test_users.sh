@@ -53,7 +53,8 @@ command -v useradd >/dev/null || { echo "SKIP ($TEST_NAME): no useradd for the t
 sfx=$$
 ua=drva$sfx ub=drvb$sfx lab=drvlab$sfx ops=drvops$sfx
 remove_users() { userdel "$ua" 2>/dev/null; userdel "$ub" 2>/dev/null; groupdel "$lab" 2>/dev/null; groupdel "$ops" 2>/dev/null; true; }
-trap 'rc=$?; remove_users; (exit $rc); cleanup' EXIT
+# Daemons and jobs stop first, so the users have no processes left.
+trap 'rc=$?; set +e; drover down --dir "$CLUSTER" >/dev/null 2>&1; remove_users; (exit $rc); cleanup' EXIT
 groupadd "$lab"; groupadd "$ops"
 useradd -M -N -s /bin/sh -G "$lab" "$ua"
 useradd -M -N -s /bin/sh -G "$ops" "$ub"
