@@ -103,6 +103,8 @@ void load_partitions(const YAML::Node& root, Config& config) {
   YAML::Node parts = root["partitions"];
   if (!parts) throw ConfigError(root, "partitions", "missing: the controller needs at least one partition");
   if (!parts.IsSequence()) throw ConfigError(parts, "partitions", "expected a list");
+  std::set<std::string> known;  // thousands of nodes: no linear search per name
+  for (const NodeConfig& n : config.nodes) known.insert(n.name);
   for (size_t i = 0; i < parts.size(); ++i) {
     const YAML::Node& p = parts[i];
     std::string path = "partitions[" + std::to_string(i) + "]";
@@ -117,7 +119,7 @@ void load_partitions(const YAML::Node& root, Config& config) {
       part.nodes = expand_names(p["nodes"], path + ".nodes");
     }
     for (const std::string& n : part.nodes)
-      if (!config.find_node(n)) throw ConfigError(p["nodes"], path + ".nodes", "unknown node " + n);
+      if (!known.count(n)) throw ConfigError(p["nodes"], path + ".nodes", "unknown node " + n);
     part.is_default = get_scalar<bool>(p, "default", path + ".default", false, "expected true or false");
     part.max_time_min = minutes(p, "max_time", path + ".max_time");
     part.default_time_min = minutes(p, "default_time", path + ".default_time");

@@ -76,7 +76,7 @@ void Controller::handle_submit(Request& request) {
   SchedSnapshot snap;
   SchedPartition sp;
   for (const std::string& n : part->nodes) {
-    const NodeConfig* nc = config_.find_node(n);
+    const NodeConfig* nc = &config_.nodes[node_index(n)];
     sp.nodes.push_back(snap.nodes.size());
     snap.nodes.push_back({nc->cpus, 0, nc->memory_mb, 0, nc->weight, true, false});
   }
