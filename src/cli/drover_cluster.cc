@@ -182,30 +182,38 @@ int down(const std::string& dir_arg) {
     std::fprintf(stderr, "drover: error: no cluster in %s\n", dir.c_str());
     return 1;
   }
-  std::vector<pid_t> pids;
-  auto collect = [&](const std::string& pid_file, const std::string& binary) {
+  auto collect = [](std::vector<pid_t>& pids, const std::string& pid_file, const std::string& binary) {
     if (!alive(pid_file, binary)) return;
     pids.push_back(static_cast<pid_t>(std::stol(*read_file(pid_file))));
   };
+  auto stop = [](const std::vector<pid_t>& pids) {
+    for (pid_t pid : pids) kill(pid, SIGTERM);
+    auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+    for (pid_t pid : pids) {
+      while (kill(pid, 0) == 0 && std::chrono::steady_clock::now() < deadline)
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+      if (kill(pid, 0) == 0) kill(pid, SIGKILL);
+    }
+  };
   std::error_code ec;
+  std::vector<pid_t> daemons;
   for (const auto& entry : fs::directory_iterator(dir + "/run", ec)) {
     std::string name = entry.path().filename();
-    if (name.ends_with(".pid")) collect(entry.path(), name.rfind("droverctld", 0) == 0 ? "droverctld" : "droverd");
+    if (name.ends_with(".pid"))
+      collect(daemons, entry.path(), name.rfind("droverctld", 0) == 0 ? "droverctld" : "droverd");
   }
-  // Jobs still running: their supervisors end them (SIGTERM is a cancel).
+  stop(daemons);
+  // Then the jobs still running: their supervisors end them (SIGTERM is a
+  // cancel). Only now, so no agent can start another one meanwhile.
+  std::vector<pid_t> supervisors;
   for (const std::string& node : node_names(dir))
     for (const auto& job : fs::directory_iterator(dir + "/nodes/" + node + "/jobs", ec))
-      collect(job.path() / "stepd.pid", "drover-stepd");
-  for (pid_t pid : pids) kill(pid, SIGTERM);
-  auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
-  for (pid_t pid : pids) {
-    while (kill(pid, 0) == 0 && std::chrono::steady_clock::now() < deadline)
-      std::this_thread::sleep_for(std::chrono::milliseconds(20));
-    if (kill(pid, 0) == 0) kill(pid, SIGKILL);
-  }
+      collect(supervisors, job.path() / "stepd.pid", "drover-stepd");
+  stop(supervisors);
   for (const auto& entry : fs::directory_iterator(dir + "/run", ec))
     if (entry.path().extension() == ".pid") fs::remove(entry.path(), ec);
-  std::fprintf(stderr, "drover: cluster in %s is down (%zu processes stopped)\n", dir.c_str(), pids.size());
+  std::fprintf(stderr, "drover: cluster in %s is down (%zu daemons and %zu jobs stopped)\n", dir.c_str(),
+               daemons.size(), supervisors.size());
   return 0;
 }
 

@@ -129,8 +129,12 @@ uint32_t submit(ControllerClient& client, const pb::Message& request) {
     Result<pb::Message> reply = client.call(request);
     if (reply) return reply->submit_reply().job_id();
     ambiguous = ambiguous || client.last_outcome_unknown();
-    if (!ambiguous || reply.error() != kUnreachable || std::chrono::steady_clock::now() >= deadline)
+    if (!ambiguous || reply.error() != kUnreachable)
       cli::exit_with_error("sbatch", "Batch job submission failed: ", reply.error());
+    if (std::chrono::steady_clock::now() >= deadline)
+      cli::exit_with_error("sbatch", "Batch job submission failed: ",
+                           "the controller went away after receiving the request: the job may exist; look for it "
+                           "with squeue before submitting again\n" + reply.error());
     std::this_thread::sleep_for(delay);
     delay = std::min(delay * 2, std::chrono::milliseconds(2000));
   }

@@ -125,10 +125,14 @@ void Controller::reconcile(size_t index, const pb::AgentHello& hello) {
   for (const JobRefKey& key : running) {
     if (expected.count(key)) continue;
     spdlog::warn("job {}.{}: running on {} but not known to run there; killing it", key.first, key.second, name);
-    pb::JobRecord ghost;
-    ghost.set_job_id(key.first);
-    ghost.set_restarts(key.second);
-    send_signal(index, ghost, true);
+    pb::Message message;
+    pb::SignalJob* kill = message.mutable_signal();
+    kill->set_job_id(key.first);
+    kill->set_restarts(key.second);
+    kill->set_cancel(true);
+    kill->set_stale(true);
+    kill->set_kill_wait_s(config_.kill_wait_s);
+    send(*rt.session, message);
   }
   if (!changed.empty()) persist(std::move(changed));
 }
@@ -228,11 +232,13 @@ void Controller::handle_finished(Request& request) {
   release_resources(*job);
   if (!done.error().empty())
     spdlog::warn("job {} failed to launch on {}: {}", job->job_id(), request.session->node, done.error());
-  spdlog::info("job {} ended on {}: {} exit {}:{}", job->job_id(), request.session->node,
-               job_state_long(job->state()), done.exit_status(), done.term_signal());
-  // The agent forgets the report only once the new state is durable.
-  persist({*job}, [ack](Status s) {
-    if (s) ack();
+  // Logged and acknowledged once durable: the agent forgets its report only then.
+  persist({*job}, [ack, line = fmt::format("job {} ended on {}: {} exit {}:{}", job->job_id(), request.session->node,
+                                           job_state_long(job->state()), done.exit_status(), done.term_signal())](
+                      Status s) {
+    if (!s) return;
+    spdlog::info("{}", line);
+    ack();
   });
   request_schedule();
 }

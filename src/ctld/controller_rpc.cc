@@ -120,6 +120,7 @@ void Controller::on_frame(const std::shared_ptr<Session>& session, const std::st
   }
   Request request{session, opened->cred.uid(), opened->cred.gid(), opened->cred.issued_s(),
                   std::move(opened->message)};
+  if (size_t node = node_index(session->node); node != SIZE_MAX) nodes_[node].last_seen_s = now();  // any word counts
   auto route = routes().find(request.message.kind_case());
   if (route == routes().end()) {
     reply_error(request, "Unexpected message received");

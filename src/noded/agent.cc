@@ -158,6 +158,7 @@ void Agent::on_frame(const std::string& body) {
       }
       registered_ = true;
       heartbeat_s_ = std::max<uint32_t>(1, m.hello_reply().heartbeat_s());
+      session_timer_->cancel();  // the first heartbeat comes at the controller's period
       spdlog::info("node {}: registered with cluster {}", options_.node_name, m.hello_reply().cluster());
       for (const auto& [id, status] : tracker_.unacknowledged()) report(id, status);
       break;
@@ -171,7 +172,7 @@ void Agent::on_frame(const std::string& body) {
       break;
     case pb::Message::kSignal: {
       const pb::SignalJob& s = m.signal();
-      tracker_.signal(JobKey{s.job_id(), s.restarts()}, s.cancel() ? SIGTERM : s.signal());
+      tracker_.signal(JobKey{s.job_id(), s.restarts()}, s.cancel() ? SIGTERM : s.signal(), s.stale());
       break;
     }
     case pb::Message::kFinishedAck:

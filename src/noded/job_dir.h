@@ -33,6 +33,10 @@ struct JobStatus {
 
 std::string job_dir(const std::string& state_dir, const JobKey& key);
 
+// A file in the job's directory telling its supervisor that a cancellation
+// is of a stale copy, to be ended without a note in the job's output.
+inline constexpr const char* kQuietCancel = "quiet-cancel";
+
 Status write_job_status(const std::string& dir, const JobStatus& status);
 std::optional<JobStatus> read_job_status(const std::string& dir);
 

@@ -69,9 +69,10 @@ bool JobTracker::launch(const pb::LaunchJob& launch) {
   return true;
 }
 
-void JobTracker::signal(const JobKey& job, int signo) {
+void JobTracker::signal(const JobKey& job, int signo, bool stale) {
   auto it = running_.find(job);
   if (it == running_.end()) return;
+  if (stale) write_file_atomic(job_dir(state_dir_, job) + "/" + kQuietCancel, "", 0600);
   spdlog::info("job {}: {}", job.id, signo == SIGTERM ? "cancelling" : "signal " + std::to_string(signo));
   kill(it->second, signo);
 }

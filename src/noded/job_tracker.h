@@ -27,7 +27,9 @@ class JobTracker {
   void recover();
   // Starts the job; false if it could not be (its failure is reported).
   bool launch(const pb::LaunchJob& launch);
-  void signal(const JobKey& job, int signo);
+  // `stale`: the job runs on elsewhere (requeued), so its output file is
+  // not ours to write a cancellation note into.
+  void signal(const JobKey& job, int signo, bool stale = false);
   // The controller has the final status: forget the job.
   void acknowledge(const JobKey& job);
 

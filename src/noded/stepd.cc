@@ -129,7 +129,7 @@ void note_cancel(const pb::LaunchJob& launch) {
 }
 
 // Waits for the job, forwarding signals. Returns the wait status.
-int supervise(pid_t child, const pb::LaunchJob& launch, uint32_t kill_wait_s) {
+int supervise(pid_t child, const pb::LaunchJob& launch, uint32_t kill_wait_s, const std::string& dir) {
   sigset_t watched;
   sigemptyset(&watched);
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT}) sigaddset(&watched, s);
@@ -154,7 +154,7 @@ int supervise(pid_t child, const pb::LaunchJob& launch, uint32_t kill_wait_s) {
     }
     if (signo <= 0 || signo == SIGCHLD) continue;
     if (signo == SIGTERM && !cancelling) {
-      note_cancel(launch);
+      if (::access((dir + "/" + kQuietCancel).c_str(), F_OK) != 0) note_cancel(launch);
       kill(-child, SIGCONT);
       kill(-child, SIGTERM);
       cancelling = true;
@@ -215,7 +215,7 @@ int run_stepd(const std::string& dir) {
     std::string pid_line = std::to_string(child);
     write_file_atomic(dir + "/job.pid", pid_line, 0600);
     if (n > 0) result.error.assign(buf, static_cast<size_t>(n));
-    int status = supervise(child, *launch, launch->kill_wait_s());
+    int status = supervise(child, *launch, launch->kill_wait_s(), dir);
     kill(-child, SIGKILL);  // whatever the script left behind ends with it
     if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
