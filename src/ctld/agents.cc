@@ -269,6 +269,8 @@ void Controller::mark_node_down(size_t index, const std::string& reason) {
       release_resources(job);
       changed.push_back(job);
     } else {
+      // A node set DOWN by an admin may still be connected: end its copy.
+      if (std::find(job.nodes().begin(), job.nodes().end(), name) == job.nodes().begin()) send_signal(index, job, true);
       lose_job(job, "node " + name + " is down: " + reason, changed);
     }
   }

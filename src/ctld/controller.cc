@@ -105,7 +105,7 @@ void Controller::run_schedule() {
   for (size_t i = 0; i < config_.nodes.size(); ++i) {
     const NodeRuntime& rt = nodes_[i];
     snap.nodes.push_back({config_.nodes[i].cpus, rt.alloc_cpus, config_.nodes[i].memory_mb, rt.alloc_mem_mb,
-                          config_.nodes[i].weight, rt.connected && !rt.down, rt.exclusive_job});
+                          config_.nodes[i].weight, rt.connected && !rt.down && !rt.drain, rt.exclusive_job});
   }
   std::map<std::string, size_t> part_index;
   for (const PartitionConfig& p : config_.partitions) {

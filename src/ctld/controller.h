@@ -56,6 +56,7 @@ class Controller {
     bool registered = false;
     bool connected = false;
     bool down = false;
+    bool drain = false;                // admin: no new jobs
     std::string reason;
     int64_t last_seen_s = 0;
     int64_t clock_skew_ms = 0;
@@ -90,6 +91,9 @@ class Controller {
   // cancel.cc
   void handle_cancel(Request& request);
   void cancel_job(pb::JobRecord& job, uint32_t uid, std::vector<pb::JobRecord>& changed);
+  // job_control.cc, node_control.cc
+  void handle_job_control(Request& request);
+  void handle_node_update(Request& request);
   // queries.cc
   void handle_list_jobs(Request& request);
   void handle_list_nodes(Request& request);

@@ -17,6 +17,8 @@ const std::map<pb::Message::KindCase, Controller::Route>& Controller::routes() {
       {pb::Message::kListJobs, {Role::kUser, &Controller::handle_list_jobs}},
       {pb::Message::kListNodes, {Role::kUser, &Controller::handle_list_nodes}},
       {pb::Message::kCancel, {Role::kUser, &Controller::handle_cancel}},
+      {pb::Message::kJobControl, {Role::kUser, &Controller::handle_job_control}},
+      {pb::Message::kNodeUpdate, {Role::kUser, &Controller::handle_node_update}},  // admins only, checked there
       {pb::Message::kHello, {Role::kAgent, &Controller::handle_hello}},
       {pb::Message::kHeartbeat, {Role::kAgent, &Controller::handle_heartbeat}},
       {pb::Message::kStarted, {Role::kAgent, &Controller::handle_started}},

@@ -133,6 +133,9 @@ pb::NodeInfo Controller::node_info(const NodeConfig& node) const {
   } else if (rt.down) {
     info.set_state("down");
     info.set_state_long("DOWN");
+  } else if (rt.drain) {
+    info.set_state(rt.alloc_cpus == 0 ? "drain" : "drng");
+    info.set_state_long(rt.alloc_cpus == 0 ? "IDLE+DRAIN" : rt.alloc_cpus >= node.cpus ? "ALLOCATED+DRAIN" : "MIXED+DRAIN");
   } else if (rt.alloc_cpus == 0) {
     info.set_state("idle");
     info.set_state_long("IDLE");
