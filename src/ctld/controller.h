@@ -36,7 +36,7 @@ class Controller {
 
  private:
   // Who may send a message (Mesos' install<>, Flux's htab roles).
-  enum class Role { kUser, kAgent };
+  enum class Role { kUser, kAdmin, kAgent };
 
   struct Session {
     std::shared_ptr<Connection> conn;

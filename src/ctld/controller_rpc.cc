@@ -18,7 +18,7 @@ const std::map<pb::Message::KindCase, Controller::Route>& Controller::routes() {
       {pb::Message::kListNodes, {Role::kUser, &Controller::handle_list_nodes}},
       {pb::Message::kCancel, {Role::kUser, &Controller::handle_cancel}},
       {pb::Message::kJobControl, {Role::kUser, &Controller::handle_job_control}},
-      {pb::Message::kNodeUpdate, {Role::kUser, &Controller::handle_node_update}},  // admins only, checked there
+      {pb::Message::kNodeUpdate, {Role::kAdmin, &Controller::handle_node_update}},
       {pb::Message::kHello, {Role::kAgent, &Controller::handle_hello}},
       {pb::Message::kHeartbeat, {Role::kAgent, &Controller::handle_heartbeat}},
       {pb::Message::kStarted, {Role::kAgent, &Controller::handle_started}},
@@ -133,6 +133,10 @@ void Controller::on_frame(const std::shared_ptr<Session>& session, const std::st
                                    session->conn->peer());
     reply_error(request, "Access/permission denied");
     session->conn->close();
+    return;
+  }
+  if (route->second.role == Role::kAdmin && !is_admin(request.uid, request.gid)) {
+    reply_error(request, "Access/permission denied");
     return;
   }
   try {

@@ -8,7 +8,6 @@ namespace drover {
 
 void Controller::handle_node_update(Request& request) {
   const pb::NodeUpdateRequest& update = request.message.node_update();
-  if (!is_admin(request.uid, request.gid)) return reply_error(request, "Access/permission denied");
   std::string state;
   for (char c : update.state()) state.push_back(static_cast<char>(std::toupper(static_cast<unsigned char>(c))));
   if (state != "DRAIN" && state != "DOWN" && state != "RESUME" && state != "UNDRAIN")

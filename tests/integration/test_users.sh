@@ -43,6 +43,15 @@ rc=0; out=$(as_nobody scancel "$root_job" 2>&1) || rc=$?
 assert_eq 210 "$rc" "scancel exit code for another user's job"
 assert_eq "scancel: error: Kill job error on job id $root_job: Access/permission denied" "$out"
 assert_eq PENDING "$(job_state "$root_job")"
+# Node updates are for admins; holds and releases for owners and admins.
+rc=0; out=$(as_nobody scontrol update NodeName=node1 State=DRAIN Reason=mine 2>&1) || rc=$?
+assert_eq 1 "$rc" "scontrol update by nobody"
+assert_eq "slurm_update error: Access/permission denied" "$out"
+assert_eq idle "$(sinfo -h -N -o %t | sort -u | head -n 1)" "nodes after a refused update"
+rc=0; out=$(as_nobody scontrol release "$root_job" 2>&1) || rc=$?
+assert_eq 1 "$rc" "scontrol release of root's job by nobody"
+assert_eq "Access/permission denied for job $root_job" "$out"
+
 held=$(cd shared && as_nobody sbatch --parsable -H --wrap=true)
 scancel "$held"
 assert_eq CANCELLED "$(job_state "$held")"
