@@ -141,6 +141,7 @@ int up(const UpOptions& options) {
     }
   }
   chmod(dir.c_str(), 0700);
+  chmod((dir + "/spool").c_str(), 0755);  // each job's own directory is 0700, owned by its user
   std::string config = dir + "/drover.yaml";
   if (!fs::exists(config)) {
     if (Status s = write_new_key(dir + "/drover.key"); !s && !fs::exists(dir + "/drover.key")) {

@@ -1,6 +1,7 @@
 #include "spool.h"
 
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <cerrno>
 #include <cstring>
@@ -10,11 +11,14 @@
 
 namespace drover {
 
-Status write_spool(const std::string& spool_dir, uint32_t job_id, const std::string& script,
-                   const std::vector<std::string>& env) {
+Status write_spool(const std::string& spool_dir, uint32_t job_id, uint32_t uid, uint32_t gid,
+                   const std::string& script, const std::vector<std::string>& env) {
   std::string dir = spool_dir + "/" + std::to_string(job_id);
   if (::mkdir(dir.c_str(), 0700) != 0 && errno != EEXIST)
     return Status::fail("cannot create spool directory " + dir + ": " + std::strerror(errno));
+  if (::geteuid() == 0 && ::chown(dir.c_str(), uid, gid) != 0)
+    return Status::fail("cannot give spool directory " + dir + " to uid " + std::to_string(uid) + ": " +
+                        std::strerror(errno));
   std::string env_blob;
   for (const std::string& var : env) {
     env_blob += var;
@@ -22,6 +26,9 @@ Status write_spool(const std::string& spool_dir, uint32_t job_id, const std::str
   }
   Status s = write_file_atomic(dir + "/environment", env_blob, 0600);
   if (s) s = write_file_atomic(dir + "/script", script, 0700);
+  for (const char* name : {"/environment", "/script"})
+    if (s && ::geteuid() == 0 && ::chown((dir + name).c_str(), uid, gid) != 0)
+      s = Status::fail("cannot give " + dir + name + " to uid " + std::to_string(uid) + ": " + std::strerror(errno));
   if (!s) {  // a refused submission leaves nothing behind
     std::error_code ec;
     std::filesystem::remove_all(dir, ec);

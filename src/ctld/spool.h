@@ -9,7 +9,9 @@
 
 namespace drover {
 
-Status write_spool(const std::string& spool_dir, uint32_t job_id, const std::string& script,
-                   const std::vector<std::string>& env);
+// The job's directory is 0700 and, when the controller runs as root, owned
+// by the job's user: readable by that user and the daemons, nobody else.
+Status write_spool(const std::string& spool_dir, uint32_t job_id, uint32_t uid, uint32_t gid,
+                   const std::string& script, const std::vector<std::string>& env);
 
 }  // namespace drover

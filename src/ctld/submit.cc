@@ -117,9 +117,9 @@ void Controller::handle_submit(Request& request) {
   uint32_t id = job.job_id();
   std::string spool_dir = config_.spool_dir;
   JobStore::Write write;
-  write.before_commit = [spool_dir, id, script = job.spec().script(),
+  write.before_commit = [spool_dir, id, uid = job.uid(), gid = job.gid(), script = job.spec().script(),
                          env = std::vector<std::string>(job.spec().env().begin(), job.spec().env().end())] {
-    return write_spool(spool_dir, id, script, env);
+    return write_spool(spool_dir, id, uid, gid, script, env);
   };
   write.records.push_back(job);
   write.done = [this, request, job = std::move(job)](Status s) mutable {

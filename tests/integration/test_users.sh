@@ -28,6 +28,10 @@ assert_eq "$(id -u nobody)
 nobody" "$(cat "shared/slurm-$id.out")" "identity inside the job"
 assert_eq nobody "$(stat -c %U shared/mine)" "owner of a file the job wrote"
 assert_eq nobody "$(squeue -h -t all -j "$id" -o %u)" "squeue user"
+# The job's spool: its user's and the daemons', nobody else's.
+assert_eq "nobody 700" "$(stat -c '%U %a' "$CLUSTER/spool/$id")" "spool directory of nobody's job"
+as_nobody test -r "$CLUSTER/spool/$id/script" || fail "nobody cannot read its own job script"
+as_nobody test -r "$CLUSTER/spool/$root_job/script" && fail "nobody can read root's job script"
 assert_contains "$(as_nobody squeue -h -t all -o '%i %u')" "$id nobody"
 
 # Output paths are opened as the job's user: nobody cannot make the agent
