@@ -10,6 +10,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "drover/format_spec.h"
 #include "drover/hostlist.h"
 #include "drover/time_format.h"
 
@@ -18,8 +19,6 @@ namespace {
 
 // Slurm's MIN_PART_FIELD_SIZE / MIN_NODE_FIELD_SIZE, the floor of "%#" widths.
 constexpr size_t kMinFittedWidth = 9;
-// Above this a format width is surely a typo, not a column.
-constexpr int kMaxWidth = 100000;
 
 // Slurm's node_state bits (slurm.h). Lines sort on these numbers, so the
 // order of sinfo's rows depends on them.
@@ -419,46 +418,17 @@ struct Field {
   bool fitted = false;  // '#': as wide as the widest value, at least 9
 };
 
-Result<std::vector<Field>> fail_spec(std::string_view what) {
-  return Result<std::vector<Field>>::fail("Invalid node format specification: " + std::string(what));
-}
-
 // Parses "%[.][#][width]code" fields and the literal text around them.
 Result<std::vector<Field>> parse_format(std::string_view format) {
+  auto pieces = parse_format_spec(
+      format, [](char code) { return find_column(code) != nullptr; },
+      "Invalid node format specification: ", /*allow_fitted=*/true);
+  if (!pieces) return Result<std::vector<Field>>::fail(pieces.error());
   std::vector<Field> fields;
-  std::string literal;
-  size_t i = 0;
-  auto flush = [&] {
-    if (!literal.empty()) fields.push_back(Field{nullptr, std::move(literal)});
-    literal.clear();
-  };
-  while (i < format.size()) {
-    if (format[i] != '%') {
-      literal += format[i++];
-      continue;
-    }
-    size_t start = i++;
-    if (i < format.size() && format[i] == '%') {
-      literal += '%';
-      ++i;
-      continue;
-    }
-    Field field;
-    for (; i < format.size() && (format[i] == '.' || format[i] == '#'); ++i) {
-      (format[i] == '.' ? field.right : field.fitted) = true;
-    }
-    while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i]))) {
-      field.width = field.width * 10 + (format[i++] - '0');
-      if (field.width > kMaxWidth) return fail_spec(format.substr(start, i - start));
-    }
-    if (i >= format.size()) return fail_spec(format.substr(start));
-    field.column = find_column(format[i]);
-    if (!field.column) return fail_spec(format.substr(i, 1));
-    ++i;
-    flush();
-    fields.push_back(std::move(field));
+  for (FormatPiece& piece : *pieces) {
+    const Column* column = piece.code ? find_column(piece.code) : nullptr;
+    fields.push_back(Field{column, std::move(piece.text), piece.width, piece.right, piece.fitted});
   }
-  flush();
   return Result<std::vector<Field>>::ok(std::move(fields));
 }
 
@@ -474,15 +444,8 @@ void fit_widths(std::vector<Field>& fields, const std::vector<Line>& lines, bool
   }
 }
 
-// Slurm's _print_str: pad to the width; values are cut to it, keeping the
-// first characters.
 void append_cell(std::string& out, std::string_view text, const Field& field, bool cut) {
-  size_t width = static_cast<size_t>(field.width);
-  if (width > 0 && cut && text.size() > width) text = text.substr(0, width);
-  size_t pad = width > text.size() ? width - text.size() : 0;
-  if (field.right) out.append(pad, ' ');
-  out += text;
-  if (!field.right) out.append(pad, ' ');
+  append_padded(out, text, field.width, field.right, cut);
 }
 
 void append_row(std::string& out, const std::vector<Field>& fields, const Line* line) {

@@ -4,11 +4,11 @@
 #include "drover/squeue_format.h"
 
 #include <algorithm>
-#include <cctype>
 #include <cinttypes>
 #include <cstdio>
 
 #include "drover/array_spec.h"
+#include "drover/format_spec.h"
 #include "drover/hostlist.h"
 #include "drover/job_state.h"
 #include "drover/time_format.h"
@@ -16,8 +16,6 @@
 namespace drover {
 namespace {
 
-// Above this a format width is surely a typo, not a column.
-constexpr int kMaxWidth = 100000;
 // squeue prints durations beyond a year as INVALID.
 constexpr int64_t kYearSeconds = 365LL * 24 * 3600;
 
@@ -298,56 +296,22 @@ const Column* find_column(char code) {
 
 // ---- format parsing and rendering ------------------------------------------
 
-Result<std::vector<Field>> fail_spec(std::string_view what) {
-  return Result<std::vector<Field>>::fail("Invalid job format specification: " + std::string(what));
-}
-
 // Parses "%[.][width]code" fields and the literal text around them.
 Result<std::vector<Field>> parse_format(std::string_view format) {
+  auto pieces = parse_format_spec(
+      format, [](char code) { return find_column(code) != nullptr; },
+      "Invalid job format specification: ", /*allow_fitted=*/false);
+  if (!pieces) return Result<std::vector<Field>>::fail(pieces.error());
   std::vector<Field> fields;
-  std::string literal;
-  size_t i = 0;
-  while (i < format.size()) {
-    if (format[i] != '%') {
-      literal += format[i++];
-      continue;
-    }
-    size_t start = i++;
-    if (i < format.size() && format[i] == '%') {
-      literal += '%';
-      ++i;
-      continue;
-    }
-    Field field;
-    if (i < format.size() && format[i] == '.') {
-      field.right = true;
-      ++i;
-    }
-    while (i < format.size() && std::isdigit(static_cast<unsigned char>(format[i]))) {
-      field.width = field.width * 10 + (format[i++] - '0');
-      if (field.width > kMaxWidth) return fail_spec(format.substr(start, i - start));
-    }
-    if (i >= format.size()) return fail_spec(format.substr(start));
-    field.column = find_column(format[i]);
-    if (!field.column) return fail_spec(format.substr(i, 1));
-    ++i;
-    if (!literal.empty()) fields.push_back(Field{nullptr, std::move(literal), 0, false});
-    literal.clear();
-    fields.push_back(std::move(field));
+  for (FormatPiece& piece : *pieces) {
+    const Column* column = piece.code ? find_column(piece.code) : nullptr;
+    fields.push_back(Field{column, std::move(piece.text), piece.width, piece.right});
   }
-  if (!literal.empty()) fields.push_back(Field{nullptr, std::move(literal), 0, false});
   return Result<std::vector<Field>>::ok(std::move(fields));
 }
 
-// Slurm's _print_str: pad to the width, keeping the first `width`
-// characters when the value is cut.
 void append_cell(std::string& out, std::string_view text, const Field& field, bool cut) {
-  size_t width = static_cast<size_t>(field.width);
-  if (width > 0 && cut && text.size() > width) text = text.substr(0, width);
-  size_t pad = width > text.size() ? width - text.size() : 0;
-  if (field.right) out.append(pad, ' ');
-  out += text;
-  if (!field.right) out.append(pad, ' ');
+  append_padded(out, text, field.width, field.right, cut);
 }
 
 void append_header(std::string& out, const std::vector<Field>& fields) {

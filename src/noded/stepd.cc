@@ -23,10 +23,30 @@
 namespace drover {
 namespace {
 
-std::vector<std::string> read_env_file(const std::string& path) {
+// The spool directory belongs to the job's user, who could swap a file in
+// it for a symlink to something only root may read: never follow one, and
+// read only regular files. (Hard links to others' files are prevented by
+// the kernel's protected_hardlinks.)
+Result<std::string> read_spool_file(const std::string& path) {
+  int fd = ::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd < 0) return Result<std::string>::fail("cannot read " + path + ": " + std::strerror(errno));
+  struct stat st {};
+  if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    ::close(fd);
+    return Result<std::string>::fail(path + " is not a regular file");
+  }
+  std::string content;
+  char buf[65536];
+  ssize_t n;
+  while ((n = ::read(fd, buf, sizeof buf)) > 0) content.append(buf, static_cast<size_t>(n));
+  ::close(fd);
+  return Result<std::string>::ok(std::move(content));
+}
+
+Result<std::vector<std::string>> read_env_file(const std::string& path) {
   std::vector<std::string> env;
-  Result<std::string> blob = read_file(path);
-  if (!blob) return env;
+  Result<std::string> blob = read_spool_file(path);
+  if (!blob) return Result<std::vector<std::string>>::fail(blob.error());
   size_t start = 0;
   while (start < blob->size()) {
     size_t end = blob->find('\0', start);
@@ -34,7 +54,7 @@ std::vector<std::string> read_env_file(const std::string& path) {
     if (end > start) env.push_back(blob->substr(start, end - start));
     start = end + 1;
   }
-  return env;
+  return Result<std::vector<std::string>>::ok(std::move(env));
 }
 
 // Later entries win, as they would with successive exports.
@@ -185,10 +205,14 @@ int run_stepd(const std::string& dir) {
   std::string script = launch->script();
   std::vector<std::string> env;
   if (script.empty()) {
-    Result<std::string> spooled = read_file(launch->spool_path() + "/script");
+    Result<std::string> spooled = read_spool_file(launch->spool_path() + "/script");
+    Result<std::vector<std::string>> spooled_env = read_env_file(launch->spool_path() + "/environment");
     if (!spooled) result.error = spooled.error();
-    else script = std::move(*spooled);
-    env = read_env_file(launch->spool_path() + "/environment");
+    else if (!spooled_env) result.error = spooled_env.error();
+    else {
+      script = std::move(*spooled);
+      env = std::move(*spooled_env);
+    }
   }
   env = merge_env(std::move(env), {launch->env().begin(), launch->env().end()});
   int script_fd = result.error.empty() ? script_memfd(script) : -1;

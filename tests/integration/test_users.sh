@@ -42,6 +42,16 @@ assert_eq FAILED "$(job_state "$evil")" "job writing to /root as nobody"
 [ ! -e "/root/drover-evil-$$.out" ] || fail "a job of nobody wrote into /root"
 assert_contains "$(cat "$CLUSTER"/log/droverctld.log)" "job $evil failed to launch on node1: cannot open output file /root/drover-evil-$$.out"
 
+# A user who swaps their spooled script for a symlink to a root-only file
+# gets a launch failure, not the file.
+sneaky=$(cd shared && as_nobody sbatch --parsable -H --wrap='cat /dev/null')
+as_nobody ln -sf /etc/shadow "$CLUSTER/spool/$sneaky/script.new"
+as_nobody mv -f "$CLUSTER/spool/$sneaky/script.new" "$CLUSTER/spool/$sneaky/script"
+as_nobody scontrol release "$sneaky"
+wait_until 20 job_done "$sneaky"
+assert_eq FAILED "$(job_state "$sneaky")" "job whose script became a symlink"
+grep -q "root:" "shared/slurm-$sneaky.out" 2>/dev/null && fail "the job's output holds /etc/shadow"
+
 # nobody may not cancel root's job; root may cancel anyone's.
 rc=0; out=$(as_nobody scancel "$root_job" 2>&1) || rc=$?
 assert_eq 210 "$rc" "scancel exit code for another user's job"
