@@ -3,7 +3,7 @@
 set -euo pipefail
 packages=(cmake g++ ninja-build libboost-dev libprotobuf-dev protobuf-compiler libspdlog-dev libcli11-dev
           libyaml-cpp-dev libgtest-dev libsodium-dev libsqlite3-dev systemd procps
-          clang libclang-rt-14-dev)
+          clang libclang-rt-14-dev iproute2)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
