@@ -221,8 +221,9 @@ void Controller::handle_finished(Request& request) {
   }
   if (job->state() == pb::JOB_RUNNING) {
     bool ok = done.error().empty() && done.exit_status() == 0 && done.term_signal() == 0;
-    job->set_state(ok ? pb::JOB_COMPLETED : pb::JOB_FAILED);
-    if (!done.error().empty() || done.term_signal() != 0) job->set_reason("JobLaunchFailure");
+    job->set_state(done.timed_out() ? pb::JOB_TIMEOUT : ok ? pb::JOB_COMPLETED : pb::JOB_FAILED);
+    if (done.timed_out()) job->set_reason("TimeLimit");
+    else if (!done.error().empty() || done.term_signal() != 0) job->set_reason("JobLaunchFailure");
     else job->set_reason(ok ? "None" : "NonZeroExitCode");
     job->set_end_time(done.end_time() ? done.end_time() : now());
   }

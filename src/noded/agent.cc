@@ -129,6 +129,7 @@ void Agent::report(const JobKey& job, const JobStatus& status) {
   finished->set_term_signal(status.term_signal);
   finished->set_end_time(status.end_time);
   finished->set_error(status.error);
+  finished->set_timed_out(status.timed_out);
   send(message);
 }
 

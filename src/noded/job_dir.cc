@@ -24,7 +24,8 @@ std::string job_dir(const std::string& state_dir, const JobKey& key) {
 
 Status write_job_status(const std::string& dir, const JobStatus& status) {
   std::ostringstream out;
-  out << status.exit_status << ' ' << status.term_signal << ' ' << status.end_time << '\n' << status.error;
+  out << status.exit_status << ' ' << status.term_signal << ' ' << status.end_time << ' ' << status.timed_out << '\n'
+      << status.error;
   return write_file_atomic(dir + "/status", out.str(), 0600);
 }
 
@@ -32,9 +33,12 @@ std::optional<JobStatus> read_job_status(const std::string& dir) {
   Result<std::string> text = read_file(dir + "/status");
   if (!text) return std::nullopt;
   std::istringstream in(*text);
+  std::string first_line;
+  std::getline(in, first_line);
+  std::istringstream fields(first_line);
   JobStatus status;
-  if (!(in >> status.exit_status >> status.term_signal >> status.end_time)) return std::nullopt;
-  in.get();
+  if (!(fields >> status.exit_status >> status.term_signal >> status.end_time)) return std::nullopt;
+  fields >> status.timed_out;  // absent in statuses written by older agents
   std::getline(in, status.error, '\0');
   return status;
 }

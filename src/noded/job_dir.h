@@ -29,6 +29,7 @@ struct JobStatus {
   int32_t term_signal = 0;
   int64_t end_time = 0;
   std::string error;  // why the job could not start, if it did not
+  bool timed_out = false;
 };
 
 std::string job_dir(const std::string& state_dir, const JobKey& key);

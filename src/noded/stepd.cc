@@ -139,32 +139,56 @@ int script_memfd(const std::string& script) {
   return fd;
 }
 
-void note_cancel(const pb::LaunchJob& launch) {
+void note_cancel(const pb::LaunchJob& launch, const char* why) {
   int fd = ::open(launch.stderr_path().c_str(), O_WRONLY | O_APPEND | O_CLOEXEC);
   if (fd < 0) return;
   std::string line = "slurmstepd-" + launch.node_name() + ": error: *** JOB " + std::to_string(launch.job().job_id()) +
-                     " ON " + launch.node_name() + " CANCELLED AT " + format_iso_time(::time(nullptr)) + " ***\n";
+                     " ON " + launch.node_name() + " CANCELLED AT " + format_iso_time(::time(nullptr)) + why + " ***\n";
   (void)!::write(fd, line.data(), line.size());
   ::close(fd);
 }
 
-// Waits for the job, forwarding signals. Returns the wait status.
-int supervise(pid_t child, const pb::LaunchJob& launch, uint32_t kill_wait_s, const std::string& dir) {
+struct Outcome {
+  int wait_status = 0;
+  bool timed_out = false;
+};
+
+// Waits for the job, forwarding signals. SIGTERM from the agent is a
+// cancel; reaching the time limit is one too. A cancel sends TERM (after
+// CONT) to the job's process group, then KILL after kill_wait_s.
+Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& dir) {
   sigset_t watched;
   sigemptyset(&watched);
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT}) sigaddset(&watched, s);
+  uint32_t limit_min = launch.job().spec().time_limit_min();
+  time_t limit_at = limit_min == 0 || limit_min == kInfiniteMinutes ? 0 : ::time(nullptr) + time_t{limit_min} * 60;
+  Outcome outcome;
   bool cancelling = false;
   time_t kill_at = 0;
+  auto cancel = [&](const char* why) {
+    if (why) note_cancel(launch, why);
+    kill(-child, SIGCONT);
+    kill(-child, SIGTERM);
+    cancelling = true;
+    kill_at = ::time(nullptr) + launch.kill_wait_s();
+  };
   for (;;) {
-    int status = 0;
-    if (waitpid(child, &status, WNOHANG) == child) return status;
+    if (waitpid(child, &outcome.wait_status, WNOHANG) == child) return outcome;
+    time_t deadline = cancelling ? kill_at : limit_at;
     siginfo_t info{};
     int signo;
-    if (cancelling) {
-      time_t left = kill_at - ::time(nullptr);
+    if (deadline != 0) {
+      time_t left = deadline - ::time(nullptr);
       if (left <= 0) {
-        kill(-child, SIGKILL);
-        cancelling = false;
+        if (cancelling) {
+          kill(-child, SIGKILL);
+          kill_at = 0;
+          cancelling = false;
+          limit_at = 0;
+        } else {
+          outcome.timed_out = true;
+          cancel(" DUE TO TIME LIMIT");
+        }
         continue;
       }
       timespec timeout{left, 0};
@@ -173,13 +197,9 @@ int supervise(pid_t child, const pb::LaunchJob& launch, uint32_t kill_wait_s, co
       signo = sigwaitinfo(&watched, &info);
     }
     if (signo <= 0 || signo == SIGCHLD) continue;
-    if (signo == SIGTERM && !cancelling) {
-      if (::access((dir + "/" + kQuietCancel).c_str(), F_OK) != 0) note_cancel(launch);
-      kill(-child, SIGCONT);
-      kill(-child, SIGTERM);
-      cancelling = true;
-      kill_at = ::time(nullptr) + kill_wait_s;
-    } else if (signo != SIGTERM) {
+    if (signo == SIGTERM) {
+      if (!cancelling) cancel(::access((dir + "/" + kQuietCancel).c_str(), F_OK) == 0 ? nullptr : "");
+    } else {
       kill(-child, signo);
     }
   }
@@ -239,7 +259,9 @@ int run_stepd(const std::string& dir) {
     std::string pid_line = std::to_string(child);
     write_file_atomic(dir + "/job.pid", pid_line, 0600);
     if (n > 0) result.error.assign(buf, static_cast<size_t>(n));
-    int status = supervise(child, *launch, launch->kill_wait_s(), dir);
+    Outcome outcome = supervise(child, *launch, dir);
+    int status = outcome.wait_status;
+    result.timed_out = outcome.timed_out;
     kill(-child, SIGKILL);  // whatever the script left behind ends with it
     if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
