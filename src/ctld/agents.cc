@@ -66,6 +66,7 @@ void Controller::handle_hello(Request& request) {
       spdlog::info("node {} returns to service (was DOWN: {})", hello.node_name(), rt.reason);
       rt.down = false;
       rt.reason.clear();
+      persist_node(index);
     } else {
       spdlog::warn("node {} registered but stays DOWN ({}); return_to_service is {}", hello.node_name(), rt.reason,
                    config_.return_to_service);
@@ -259,6 +260,7 @@ void Controller::mark_node_down(size_t index, const std::string& reason) {
   bool was_down = rt.down;
   rt.down = true;
   rt.reason = reason;
+  persist_node(index);
   if (was_down) return;
   spdlog::error("node {} is DOWN: {}", name, reason);
   std::vector<pb::JobRecord> changed;

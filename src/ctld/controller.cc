@@ -48,6 +48,15 @@ void Controller::recover() {
   JobStore::Loaded loaded = store_->load();
   for (const std::string& line : loaded.quarantined) spdlog::error("quarantined unreadable record: {}", line);
   next_job_id_ = loaded.next_job_id;
+  for (const pb::NodeAdminState& saved : loaded.nodes) {
+    size_t n = node_index(saved.name());
+    if (n == SIZE_MAX) continue;  // removed from the config since
+    nodes_[n].down = saved.down();
+    nodes_[n].drain = saved.drain();
+    nodes_[n].reason = saved.reason();
+    if (saved.down() || saved.drain())
+      spdlog::info("node {} recovered as {}: {}", saved.name(), saved.down() ? "DOWN" : "DRAIN", saved.reason());
+  }
   size_t pending = 0, running = 0;
   for (pb::JobRecord& job : loaded.jobs) {
     if (job.state() == pb::JOB_PENDING) ++pending;
@@ -85,6 +94,20 @@ void Controller::persist(std::vector<pb::JobRecord> records, std::function<void(
   write.records = std::move(records);
   write.done = done ? std::move(done) : [](Status s) {
     if (!s) spdlog::error("job state not saved: {}", s.error());
+  };
+  store_->write(std::move(write));
+}
+
+void Controller::persist_node(size_t node) {
+  JobStore::Write write;
+  pb::NodeAdminState state;
+  state.set_name(config_.nodes[node].name);
+  state.set_down(nodes_[node].down);
+  state.set_drain(nodes_[node].drain);
+  state.set_reason(nodes_[node].reason);
+  write.nodes.push_back(std::move(state));
+  write.done = [](Status s) {
+    if (!s) spdlog::error("node state not saved: {}", s.error());
   };
   store_->write(std::move(write));
 }

@@ -122,6 +122,8 @@ class Controller {
   void launch(const pb::JobRecord& job);
   void release_resources(const pb::JobRecord& job);
   void persist(std::vector<pb::JobRecord> records, std::function<void(Status)> done = nullptr);
+  // Saves a node's DOWN/DRAIN state and reason.
+  void persist_node(size_t node);
   pb::JobRecord* find_job(uint32_t job_id);
   size_t node_index(const std::string& name) const;
   int64_t now() const;

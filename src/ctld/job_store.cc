@@ -21,6 +21,7 @@ const char* kSchema = R"sql(
   CREATE TABLE IF NOT EXISTS jobs (id INTEGER PRIMARY KEY, record BLOB NOT NULL);
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS quarantine (id INTEGER, record BLOB, reason TEXT, at INTEGER);
+  CREATE TABLE IF NOT EXISTS nodes (name TEXT PRIMARY KEY, record BLOB NOT NULL);
 )sql";
 
 }  // namespace
@@ -78,6 +79,15 @@ JobStore::Loaded JobStore::load() {
     }
     loaded.next_job_id = std::max<uint32_t>(loaded.next_job_id, record.job_id() + 1);
     loaded.jobs.push_back(std::move(record));
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_prepare_v2(db_, "SELECT record FROM nodes", -1, &stmt, nullptr);
+  while (sqlite3_step(stmt) == SQLITE_ROW) {
+    pb::NodeAdminState node;
+    if (node.ParseFromArray(sqlite3_column_blob(stmt, 0), sqlite3_column_bytes(stmt, 0)))
+      loaded.nodes.push_back(std::move(node));
+    else
+      loaded.quarantined.push_back("a node state record does not parse; ignored");
   }
   sqlite3_finalize(stmt);
   sqlite3_prepare_v2(db_, "SELECT value FROM meta WHERE key='next_job_id'", -1, &stmt, nullptr);
@@ -149,6 +159,23 @@ Status JobStore::commit(std::vector<Write>& group, uint32_t next_job_id) {
         sqlite3_finalize(stmt);
         exec(db_, "ROLLBACK;");
         return Status::fail("cannot store job " + std::to_string(record.job_id()) + ": " + message);
+      }
+    }
+  }
+  sqlite3_finalize(stmt);
+  sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO nodes (name, record) VALUES (?, ?)", -1, &stmt, nullptr);
+  for (const Write& w : group) {
+    for (const pb::NodeAdminState& node : w.nodes) {
+      node.SerializeToString(&blob);
+      sqlite3_bind_text(stmt, 1, node.name().data(), static_cast<int>(node.name().size()), SQLITE_TRANSIENT);
+      sqlite3_bind_blob(stmt, 2, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
+      int rc = sqlite3_step(stmt);
+      sqlite3_reset(stmt);
+      if (rc != SQLITE_DONE) {
+        std::string message = sqlite3_errmsg(db_);
+        sqlite3_finalize(stmt);
+        exec(db_, "ROLLBACK;");
+        return Status::fail("cannot store node " + node.name() + ": " + message);
       }
     }
   }

@@ -1,4 +1,5 @@
-// JobStore: the controller's durable log of job records, in SQLite (WAL).
+// JobStore: the controller's durable log of job records (and of nodes'
+// admin states), in SQLite (WAL).
 // The in-memory model is the source of truth; this is read only at start-up.
 //
 // Writes are group-committed (LevelDB's DBImpl::Write): callers queue
@@ -27,6 +28,7 @@ class JobStore {
  public:
   struct Write {
     std::vector<pb::JobRecord> records;
+    std::vector<pb::NodeAdminState> nodes;
     // Runs on the worker before the commit (e.g. writing the spool); a
     // failure fails this write alone.
     std::function<Status()> before_commit;
@@ -34,6 +36,7 @@ class JobStore {
   };
   struct Loaded {
     std::vector<pb::JobRecord> jobs;
+    std::vector<pb::NodeAdminState> nodes;
     uint32_t next_job_id = 1;
     std::vector<std::string> quarantined;  // one line per unreadable record
   };

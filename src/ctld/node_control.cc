@@ -38,6 +38,7 @@ void Controller::handle_node_update(Request& request) {
       rt.down = false;
       rt.reason.clear();
     }
+    persist_node(index);
     spdlog::info("node {}: State={} by uid {}{}", name, state, request.uid,
                  update.reason().empty() ? "" : " Reason=" + update.reason());
   }

@@ -127,12 +127,12 @@ pb::NodeInfo Controller::node_info(const NodeConfig& node) const {
   info.set_hostname(rt.hello.hostname());
   for (const PartitionConfig& p : config_.partitions)
     if (std::find(p.nodes.begin(), p.nodes.end(), node.name) != p.nodes.end()) info.add_partitions(p.name);
-  if (!rt.registered) {
-    info.set_state("unk");
-    info.set_state_long("UNKNOWN");
-  } else if (rt.down) {
+  if (rt.down) {
     info.set_state("down");
     info.set_state_long("DOWN");
+  } else if (!rt.registered) {
+    info.set_state("unk");
+    info.set_state_long("UNKNOWN");
   } else if (rt.drain) {
     info.set_state(rt.alloc_cpus == 0 ? "drain" : "drng");
     info.set_state_long(rt.alloc_cpus == 0 ? "IDLE+DRAIN" : rt.alloc_cpus >= node.cpus ? "ALLOCATED+DRAIN" : "MIXED+DRAIN");

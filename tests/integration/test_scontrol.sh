@@ -44,6 +44,16 @@ assert_eq PENDING "$(job_state "$j")" "job needing the drained node"
 scontrol update NodeName=node1 State=RESUME
 wait_until 20 job_done "$j"
 assert_eq COMPLETED "$(job_state "$j")"
+# A drain survives a controller restart, with its reason.
+scontrol update NodeName=node2 State=DRAIN Reason="fan noise"
+ctld=$(cat "$CLUSTER/run/droverctld.pid")
+kill -9 "$ctld"
+wait_until 10 bash -c "! kill -0 $ctld"
+cluster_up 2
+assert_eq "node2 drain fan noise" "$(sinfo -N -h -o '%N %t %E' | grep node2)" "drain after a restart"
+assert_contains "$(cat "$CLUSTER/log/droverctld.log")" "node node2 recovered as DRAIN: fan noise"
+scontrol update NodeName=node2 State=RESUME
+assert_eq "node2 idle" "$(sinfo -N -h -o '%N %t' | grep node2)"
 assert_eq "Slurmctld(primary) at 127.0.0.1 is UP" "$(scontrol ping)"
 assert_eq "node1
 node2" "$(scontrol show hostnames 'node[1-2]')"

@@ -95,6 +95,30 @@ TEST_F(JobStoreTest, CommittedWritesSurviveReopen) {
   EXPECT_TRUE(loaded.quarantined.empty());
 }
 
+TEST_F(JobStoreTest, NodeStatesSurviveReopenLatestWins) {
+  {
+    auto store = open();
+    for (bool drain : {true, false, true}) {
+      JobStore::Write w;
+      pb::NodeAdminState node;
+      node.set_name("node2");
+      node.set_drain(drain);
+      node.set_reason(drain ? "fan noise" : "");
+      w.nodes.push_back(node);
+      bool done = false;
+      w.done = [&done](Status s) { done = static_cast<bool>(s); };
+      store->write(std::move(w));
+      inbox_.drain(1);
+      ASSERT_TRUE(done);
+    }
+  }
+  auto loaded = open()->load();
+  ASSERT_EQ(loaded.nodes.size(), 1u);
+  EXPECT_EQ(loaded.nodes[0].name(), "node2");
+  EXPECT_TRUE(loaded.nodes[0].drain());
+  EXPECT_EQ(loaded.nodes[0].reason(), "fan noise");
+}
+
 TEST_F(JobStoreTest, ManyWritersShareCommits) {
   auto store = open();
   std::vector<uint32_t> ids;
