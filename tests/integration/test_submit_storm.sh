@@ -118,24 +118,22 @@ assert_eq "$acknowledged" "$completed" "completed jobs"
 # Runs: the agents (never killed here) log each launch of a job once.
 cat "$CLUSTER"/log/droverd-*.log | grep -o 'job [0-9]*: started under supervisor' |
   awk '{sub(":", "", $2); print $2}' | sort -n | uniq -c | awk '{print $2, $1}' >"$WORK/started"
-# Completions: "job N ended on nodeX" lines of the controller log, appended
-# across restarts, with the controller incarnation (epoch) that wrote each.
-awk '/controller started/ { epoch++ }
-     match($0, /job [0-9]+ ended on [^:]+/) { split(substr($0, RSTART, RLENGTH), w, " "); print w[2], epoch, w[5] }' \
-  "$CTLD_LOG" >"$WORK/ended"
-# A job ran exactly once when the agents launched it once and the controller
-# recorded its completion once. The controller logs "ended on" when the
-# report arrives, before the new state is committed; a kill -9 inside that
-# window makes the agent (never acknowledged) report again to the next
-# controller, which logs the line again: such a repeat is told apart (it
-# comes from the same node in a later controller incarnation) and counted,
-# never two lines from one incarnation or from different nodes.
+# Completions: the controller logs "job N ended on nodeX" once the job's
+# final state is committed. A kill -9 between that commit and the log line
+# leaves no line; the agent, never acknowledged, then reports again and the
+# next controller, finding the job already finished, logs "job N.R: stale
+# completion report" instead. So a job ran exactly once when the agents
+# launched it once and the controller logged exactly one of the two.
+grep -o 'job [0-9]* ended on' "$CTLD_LOG" | awk '{print $2}' | sort -n | uniq -c | awk '{print $2, $1}' >"$WORK/ended"
+grep -o 'job [0-9]*\.[0-9]*: stale completion report' "$CTLD_LOG" | awk '{split($2, a, "."); print a[1]}' |
+  sort -n | uniq >"$WORK/stale"
 awk 'FILENAME == ARGV[1] { started[$1] = $2; next }
-     FILENAME == ARGV[2] { n[$1]++; if ($1 in epoch && (epoch[$1] == $2 || node[$1] != $3)) clash[$1] = 1
-                           epoch[$1] = $2; node[$1] = $3; next }
-     { if (started[$1] != 1 || n[$1] < 1 || clash[$1]) print $1, n[$1] + 0, started[$1] + 0, "bad"
-       else if (n[$1] > 1) print $1, n[$1], started[$1], "repeated" }' \
-  "$WORK/started" "$WORK/ended" "$WORK/printed" >"$WORK/not-once"
+     FILENAME == ARGV[2] { ended[$1] = $2; next }
+     FILENAME == ARGV[3] { stale[$1] = 1; next }
+     { n = ended[$1] + 0
+       if (started[$1] != 1 || n > 1 || (n == 0 && !($1 in stale))) print $1, n, started[$1] + 0, "bad"
+       else if (n == 0) print $1, n, started[$1], "repeated" }' \
+  "$WORK/started" "$WORK/ended" "$WORK/stale" "$WORK/printed" >"$WORK/not-once"
 repeated=$(grep -c ' repeated$' "$WORK/not-once" || true)
 bad=$(grep -c ' bad$' "$WORK/not-once" || true)
 once=$((acknowledged - bad))
