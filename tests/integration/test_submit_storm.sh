@@ -124,8 +124,8 @@ cat "$CLUSTER"/log/droverd-*.log | grep -o 'job [0-9]*: started under supervisor
 # next controller, finding the job already finished, logs "job N.R: stale
 # completion report" instead. So a job ran exactly once when the agents
 # launched it once and the controller logged exactly one of the two.
-grep -o 'job [0-9]* ended on' "$CTLD_LOG" | awk '{print $2}' | sort -n | uniq -c | awk '{print $2, $1}' >"$WORK/ended"
-grep -o 'job [0-9]*\.[0-9]*: stale completion report' "$CTLD_LOG" | awk '{split($2, a, "."); print a[1]}' |
+{ grep -o 'job [0-9]* ended on' "$CTLD_LOG" || true; } | awk '{print $2}' | sort -n | uniq -c | awk '{print $2, $1}' >"$WORK/ended"
+{ grep -o 'job [0-9]*\.[0-9]*: stale completion report' "$CTLD_LOG" || true; } | awk '{split($2, a, "."); print a[1]}' |
   sort -n | uniq >"$WORK/stale"
 awk 'FILENAME == ARGV[1] { started[$1] = $2; next }
      FILENAME == ARGV[2] { ended[$1] = $2; next }
