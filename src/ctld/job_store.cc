@@ -24,6 +24,38 @@ const char* kSchema = R"sql(
   CREATE TABLE IF NOT EXISTS nodes (name TEXT PRIMARY KEY, record BLOB NOT NULL);
 )sql";
 
+// One prepared "INSERT OR REPLACE ... (key, record) VALUES (?, ?)", the
+// record a serialized protobuf message.
+class Upsert {
+ public:
+  Upsert(sqlite3* db, const char* sql) : db_(db) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Upsert() { sqlite3_finalize(stmt_); }
+  Upsert(const Upsert&) = delete;
+  Upsert& operator=(const Upsert&) = delete;
+
+  Status put(int64_t key, const google::protobuf::MessageLite& record) {
+    sqlite3_bind_int64(stmt_, 1, key);
+    return step(record);
+  }
+  Status put(const std::string& key, const google::protobuf::MessageLite& record) {
+    sqlite3_bind_text(stmt_, 1, key.data(), static_cast<int>(key.size()), SQLITE_TRANSIENT);
+    return step(record);
+  }
+
+ private:
+  Status step(const google::protobuf::MessageLite& record) {
+    record.SerializeToString(&blob_);
+    sqlite3_bind_blob(stmt_, 2, blob_.data(), static_cast<int>(blob_.size()), SQLITE_TRANSIENT);
+    int rc = sqlite3_step(stmt_);
+    sqlite3_reset(stmt_);
+    return rc == SQLITE_DONE ? ok_status() : Status::fail(sqlite3_errmsg(db_));
+  }
+
+  sqlite3* db_;
+  sqlite3_stmt* stmt_ = nullptr;
+  std::string blob_;
+};
+
 }  // namespace
 
 Result<std::unique_ptr<JobStore>> JobStore::open(const std::string& state_dir,
@@ -144,42 +176,19 @@ Status JobStore::commit(std::vector<Write>& group, uint32_t next_job_id) {
   });
   Status s = exec(db_, "BEGIN IMMEDIATE;");
   if (!s) return s;
-  sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO jobs (id, record) VALUES (?, ?)", -1, &stmt, nullptr);
-  std::string blob;
+  Upsert jobs(db_, "INSERT OR REPLACE INTO jobs (id, record) VALUES (?, ?)");
+  Upsert nodes(db_, "INSERT OR REPLACE INTO nodes (name, record) VALUES (?, ?)");
+  auto abort = [this](const std::string& what, const Status& why) {
+    exec(db_, "ROLLBACK;");
+    return Status::fail("cannot store " + what + ": " + why.error());
+  };
   for (const Write& w : group) {
-    for (const pb::JobRecord& record : w.records) {
-      record.SerializeToString(&blob);
-      sqlite3_bind_int64(stmt, 1, record.job_id());
-      sqlite3_bind_blob(stmt, 2, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
-      int rc = sqlite3_step(stmt);
-      sqlite3_reset(stmt);
-      if (rc != SQLITE_DONE) {
-        std::string message = sqlite3_errmsg(db_);
-        sqlite3_finalize(stmt);
-        exec(db_, "ROLLBACK;");
-        return Status::fail("cannot store job " + std::to_string(record.job_id()) + ": " + message);
-      }
-    }
+    for (const pb::JobRecord& record : w.records)
+      if (Status put = jobs.put(record.job_id(), record); !put)
+        return abort("job " + std::to_string(record.job_id()), put);
+    for (const pb::NodeAdminState& node : w.nodes)
+      if (Status put = nodes.put(node.name(), node); !put) return abort("node " + node.name(), put);
   }
-  sqlite3_finalize(stmt);
-  sqlite3_prepare_v2(db_, "INSERT OR REPLACE INTO nodes (name, record) VALUES (?, ?)", -1, &stmt, nullptr);
-  for (const Write& w : group) {
-    for (const pb::NodeAdminState& node : w.nodes) {
-      node.SerializeToString(&blob);
-      sqlite3_bind_text(stmt, 1, node.name().data(), static_cast<int>(node.name().size()), SQLITE_TRANSIENT);
-      sqlite3_bind_blob(stmt, 2, blob.data(), static_cast<int>(blob.size()), SQLITE_TRANSIENT);
-      int rc = sqlite3_step(stmt);
-      sqlite3_reset(stmt);
-      if (rc != SQLITE_DONE) {
-        std::string message = sqlite3_errmsg(db_);
-        sqlite3_finalize(stmt);
-        exec(db_, "ROLLBACK;");
-        return Status::fail("cannot store node " + node.name() + ": " + message);
-      }
-    }
-  }
-  sqlite3_finalize(stmt);
   std::string meta = "INSERT OR REPLACE INTO meta (key, value) VALUES ('next_job_id', " +
                      std::to_string(next_job_id) + ");";
   s = exec(db_, meta.c_str());
