@@ -1,4 +1,5 @@
-// squeue's output: Slurm's -o format language over job records. Pure.
+// squeue's output: Slurm's -o and -O format languages over job records,
+// array expansion (-r) and sorting (-S). Pure.
 #pragma once
 #include <cstdint>
 #include <string>
@@ -12,18 +13,58 @@ namespace drover {
 
 inline constexpr std::string_view kSqueueDefaultFormat = "%.18i %.9P %.8j %.8u %.2t %.10M %.6D %R";
 inline constexpr std::string_view kSqueueLongFormat = "%.18i %.9P %.8j %.8u %.8T %.10M %.9l %.6D %R";
+inline constexpr std::string_view kSqueueStartFormat = "%.18i %.9P %.8j %.8u %.2t %.19S %.6D %20Y %R";
+inline constexpr std::string_view kSqueueDefaultSort = "P,t,-p";
+
+// A parsed format: literal text and columns, in order. Both languages
+// produce one.
+struct SqueueField {
+  const void* column = nullptr;  // internal column; null: literal text
+  std::string text;
+  int width = 0;
+  bool right = false;
+};
+using SqueueLayout = std::vector<SqueueField>;
+
+// -o: "%[.][width]code" fields with literal text around them; "%all" is
+// every field '|'-separated. An unknown code fails with
+// "Invalid job format specification: <c>".
+Result<SqueueLayout> parse_squeue_format(std::string_view format);
+
+// -O: "Name[:[.][width][suffix]],..." (case-insensitive names, default
+// width 20 left-justified, no separator unless a suffix; empty elements are
+// skipped). An unknown name fails with "Invalid job format specification: <name>".
+Result<SqueueLayout> parse_squeue_long_format(std::string_view format);
 
 // Renders a header line (unless !header) and one line per job, each ending
-// in '\n'. `now` is the time used for elapsed-time columns. Jobs are printed
-// in the order given. An unknown code fails with a message naming it.
+// in '\n'. `now` is the time used for elapsed-time columns.
+std::string render_squeue(const SqueueLayout& layout, const std::vector<const pb::JobRecord*>& jobs,
+                          int64_t now, bool header);
+
+// parse_squeue_format + render_squeue.
 Result<std::string> format_squeue(const std::vector<const pb::JobRecord*>& jobs,
                                   std::string_view format, int64_t now, bool header);
 
 // The id squeue shows: "12", "12_3", "12_[4-10%2]".
 std::string job_display_id(const pb::JobRecord& job);
 
-// Sorts the way squeue does by default: partition, compact state string,
-// priority descending, then job id.
+// -r: one record per pending array task ("12_4", "12_5" ...) in place of
+// each array's pending record; other records are copied as they are.
+std::vector<pb::JobRecord> expand_array_tasks(const std::vector<const pb::JobRecord*>& jobs);
+
+// One -S key: a format letter, '-' for descending.
+struct SqueueSortKey {
+  char code = 0;
+  bool descending = false;
+};
+// "-t,+i,P": comma-separated letters, each optionally signed. An unknown
+// letter fails with "Invalid sort specification: <c>".
+Result<std::vector<SqueueSortKey>> parse_squeue_sort(std::string_view spec);
+// Sorts by the keys, the first one first, as Slurm's sort_job_list does;
+// ties keep job-id order.
+void sort_squeue(std::vector<const pb::JobRecord*>& jobs, const std::vector<SqueueSortKey>& keys,
+                 int64_t now);
+// The default "P,t,-p".
 void sort_squeue_default(std::vector<const pb::JobRecord*>& jobs);
 
 }  // namespace drover

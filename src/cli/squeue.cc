@@ -1,26 +1,20 @@
 // squeue: view the job queue, in Slurm's formats.
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
+#include <thread>
 
 #include "drover/cli_util.h"
-#include "drover/job_state.h"
+#include "drover/queue_json.h"
+#include "drover/squeue_filter.h"
 #include "drover/squeue_format.h"
 
 using namespace drover;
 
 namespace {
-
-bool valid_job_id(const std::string& id) {
-  size_t underscore = id.find('_');
-  std::string job = id.substr(0, underscore);
-  auto digits = [](const std::string& s) {
-    return !s.empty() && s.size() <= 10 && s.find_first_not_of("0123456789") == std::string::npos;
-  };
-  return digits(job) && (underscore == std::string::npos || digits(id.substr(underscore + 1)));
-}
 
 std::string date_line() {
   char buf[64];
@@ -31,77 +25,151 @@ std::string date_line() {
   return buf;
 }
 
+// Options that Slurm also takes from SQUEUE_* variables when not given.
+void from_env(std::string& value, const char* name) {
+  if (!value.empty()) return;
+  if (const char* env = std::getenv(name); env && *env) value = env;
+}
+
+struct Options {
+  bool no_header = false, long_format = false, me = false, all = false, array = false;
+  bool start = false, json = false, noconvert = false;
+  int verbose = 0;
+  std::string users, jobs, partitions, states, names, format, format_long, sort, config_flag;
+  std::string accounts, qos, reservation, licenses, nodelist, iterate;
+};
+
+// The layout squeue prints with: -o, -O, --start, -l, the environment, or
+// the default, in Slurm's order of precedence.
+Result<SqueueLayout> choose_layout(const Options& o) {
+  bool explicit_format = !o.format.empty() || !o.format_long.empty() || o.long_format || o.start;
+  if (!o.format.empty()) return parse_squeue_format(o.format);
+  if (!o.format_long.empty()) return parse_squeue_long_format(o.format_long);
+  if (o.start) return parse_squeue_format(kSqueueStartFormat);
+  if (o.long_format) return parse_squeue_format(kSqueueLongFormat);
+  if (!explicit_format) {
+    if (const char* env = std::getenv("SQUEUE_FORMAT"); env && *env) return parse_squeue_format(env);
+    if (const char* env = std::getenv("SQUEUE_FORMAT2"); env && *env) return parse_squeue_long_format(env);
+  }
+  return parse_squeue_format(kSqueueDefaultFormat);
+}
+
+[[noreturn]] void fail(const std::string& message) {
+  cli::print_error("squeue", message);
+  std::exit(1);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"squeue: view jobs in the Drover queue"};
   app.set_help_flag("--help", "print this help and exit");
-  bool no_header = false, long_format = false, me = false, all = false, array = false;
-  std::string users, jobs, partitions, states, names, format, config_flag;
-  app.add_flag("-h,--noheader", no_header, "no header line");
-  app.add_option("-u,--user", users, "users (names or uids), comma separated");
-  app.add_option("-j,--jobs", jobs, "job ids, comma separated");
-  app.add_option("-p,--partition", partitions, "partitions, comma separated");
-  app.add_option("-t,--states", states, "states, comma separated, or all");
-  app.add_option("-n,--name", names, "job names, comma separated");
-  app.add_option("-o,--format", format, "output format");
-  app.add_flag("-l,--long", long_format, "long format");
-  app.add_flag("--me", me, "only my jobs");
-  app.add_flag("-a,--all", all, "all partitions (every partition is visible)");
-  app.add_flag("-r,--array", array, "one line per array task (accepted)");
-  app.add_option("--config", config_flag, "Drover configuration file");
+  Options o;
+  app.add_option("-A,--account,--accounts", o.accounts, "accounts, comma separated");
+  app.add_flag("-a,--all", o.all, "all partitions (every partition is visible)");
+  app.add_flag("-r,--array,--array-unique", o.array, "one line per array task");
+  app.add_option("-O,--Format", o.format_long, "output fields: Name[:[.][size][suffix]],...");
+  app.add_option("-o,--format", o.format, "output format");
+  app.add_flag("-h,--noheader", o.no_header, "no header line");
+  app.add_option("-i,--iterate", o.iterate, "repeat every N seconds");
+  app.add_option("-j,--jobs,--job", o.jobs, "job ids, comma separated");
+  app.add_flag("-l,--long", o.long_format, "long format");
+  app.add_option("-L,--licenses", o.licenses, "licenses, comma separated");
+  app.add_flag("--me", o.me, "only my jobs");
+  app.add_option("-n,--name", o.names, "job names, comma separated");
+  app.add_flag("--noconvert", o.noconvert, "no unit conversion (accepted)");
+  app.add_option("-w,--nodelist,--nodes,--node", o.nodelist, "jobs on these nodes (hostlist)");
+  app.add_option("-p,--partition,--partitions", o.partitions, "partitions, comma separated");
+  app.add_option("-q,--qos", o.qos, "QOS names, comma separated");
+  app.add_option("-R,--reservation", o.reservation, "reservation name");
+  app.add_option("-S,--sort", o.sort, "sort keys: [+|-]letter,...");
+  app.add_flag("--start", o.start, "pending jobs and their expected start times");
+  app.add_option("-t,--states", o.states, "states, comma separated, or all");
+  app.add_option("-u,--user,--users", o.users, "users (names or uids), comma separated");
+  app.add_flag("-v,--verbose", o.verbose, "more messages");
+  app.add_flag("--json", o.json, "every job, as JSON");
+  app.add_option("--config", o.config_flag, "Drover configuration file");
   app.set_version_flag("-V,--version", cli::kSlurmVersion);
   CLI11_PARSE(app, argc, argv);
 
-  pb::Message request;
-  pb::JobFilter* filter = request.mutable_list_jobs()->mutable_filter();
-  for (const std::string& id : cli::split_list(jobs)) {
-    if (!valid_job_id(id)) {
-      cli::print_error("squeue", "Invalid job id: " + id);
-      return 1;
-    }
-    filter->add_job_ids(id);
-  }
-  if (me) filter->add_uids(::getuid());
-  if (!users.empty()) {
-    bool all_valid;
-    std::vector<uint32_t> uids = cli::resolve_users("squeue", users, all_valid);
-    if (uids.empty()) uids.push_back(UINT32_MAX - 1);  // nobody: an empty listing, as Slurm shows
-    for (uint32_t uid : uids) filter->add_uids(uid);
-  }
-  for (const std::string& p : cli::split_list(partitions)) filter->add_partitions(p);
-  for (const std::string& n : cli::split_list(names)) filter->add_names(n);
-  for (const std::string& s : cli::split_list(states)) {
-    if (s == "all" || s == "ALL") {
-      filter->set_all_states(true);
-      continue;
-    }
-    std::optional<pb::JobState> state = parse_job_state(s);
-    if (!state) {
-      cli::print_error("squeue", "Invalid job state specified: " + s);
-      std::fprintf(stderr, "squeue: error: Valid job states include: PENDING,RUNNING,COMPLETED,CANCELLED,FAILED,"
-                           "TIMEOUT,NODE_FAIL,OUT_OF_MEMORY\n");
-      return 1;
-    }
-    filter->add_states(*state);
-  }
-  if (format.empty()) {
-    if (const char* env = std::getenv("SQUEUE_FORMAT"); env && *env) format = env;
-    else format = long_format ? kSqueueLongFormat : kSqueueDefaultFormat;
-  }
-
-  ControllerClient client(load_cli_config("squeue", config_flag));
-  pb::Message reply = cli::call_or_exit(client, request, "squeue", "slurm_load_jobs error: ", false);
-  const pb::ListJobsReply& listing = reply.list_jobs_reply();
-  std::vector<const pb::JobRecord*> records;
-  for (const pb::JobRecord& job : listing.jobs()) records.push_back(&job);
-  sort_squeue_default(records);
-  Result<std::string> text = format_squeue(records, format, listing.now(), !no_header);
-  if (!text) {
-    cli::print_error("squeue", text.error());
+  if (o.long_format && !o.format.empty()) {
+    std::fprintf(stderr,
+                 "squeue: fatal: Options -o(--format) and -l(--long) are mutually exclusive. "
+                 "Please remove one and retry.\n");
     return 1;
   }
-  if (long_format) std::printf("%s\n", date_line().c_str());
-  std::fwrite(text->data(), 1, text->size(), stdout);
-  return 0;
+  if (!o.format.empty() && !o.format_long.empty()) fail("-O (--Format) is incompatible with -o (--format)");
+  int iterate = 0;
+  if (!o.iterate.empty()) {
+    iterate = std::atoi(o.iterate.c_str());
+    if (iterate <= 0) fail("--iterate=" + o.iterate);
+  }
+  if (std::getenv("SQUEUE_ALL")) o.all = true;
+  if (std::getenv("SQUEUE_ARRAY")) o.array = true;
+  from_env(o.sort, "SQUEUE_SORT");
+  from_env(o.accounts, "SQUEUE_ACCOUNT");
+  from_env(o.names, "SQUEUE_NAMES");
+  from_env(o.partitions, "SQUEUE_PARTITION");
+  from_env(o.qos, "SQUEUE_QOS");
+  from_env(o.states, "SQUEUE_STATES");
+  from_env(o.users, "SQUEUE_USERS");
+  if (o.start) {
+    if (o.sort.empty()) o.sort = "S";
+    if (o.states.empty()) o.states = "PD";
+  }
+
+  Result<SqueueLayout> layout = choose_layout(o);
+  if (!layout) fail(layout.error());
+  auto sort_keys = parse_squeue_sort(o.sort.empty() ? kSqueueDefaultSort : o.sort);
+  if (!sort_keys) fail(sort_keys.error());
+
+  QueueFilter filter;
+  if (o.json) {
+    // Slurm 22.05's --json dumps every job it holds; filters do not apply.
+    filter.request.set_all_states(true);
+  } else {
+    QueueQuery query{o.jobs, o.partitions, o.names, o.states, o.accounts, o.qos, o.reservation,
+                     o.licenses, o.nodelist, {}, o.me || !o.users.empty()};
+    if (o.me) query.uids.push_back(::geteuid());
+    if (!o.users.empty()) {
+      bool all_valid;
+      std::vector<uint32_t> uids = cli::resolve_users("squeue", o.users, all_valid);
+      query.uids.insert(query.uids.end(), uids.begin(), uids.end());
+    }
+    Result<QueueFilter> made = make_queue_filter(query);
+    if (!made) fail(made.error());
+    filter = std::move(*made);
+  }
+
+  ControllerClient client(load_cli_config("squeue", o.config_flag));
+  pb::Message request;
+  *request.mutable_list_jobs()->mutable_filter() = filter.request;
+  for (;;) {
+    pb::Message reply = cli::call_or_exit(client, request, "squeue", "slurm_load_jobs error: ", false);
+    const pb::ListJobsReply& listing = reply.list_jobs_reply();
+    std::vector<const pb::JobRecord*> records;
+    for (const pb::JobRecord& job : listing.jobs()) {
+      if (filter.keep(job)) records.push_back(&job);
+    }
+    if (o.json) {
+      std::string text = squeue_json(records, listing.now());
+      std::fwrite(text.data(), 1, text.size(), stdout);
+      return 0;
+    }
+    std::vector<pb::JobRecord> expanded;
+    if (o.array) {
+      expanded = expand_array_tasks(records);
+      records.clear();
+      for (const pb::JobRecord& job : expanded) records.push_back(&job);
+    }
+    sort_squeue(records, *sort_keys, listing.now());
+    // Slurm dates its report when it may be one of many (-i) or long (-l).
+    if (!o.no_header && (iterate || o.long_format || o.verbose)) std::printf("%s\n", date_line().c_str());
+    std::string text = render_squeue(*layout, records, listing.now(), !o.no_header);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    if (!iterate) return 0;
+    std::printf("\n");
+    std::fflush(stdout);
+    std::this_thread::sleep_for(std::chrono::seconds(iterate));
+  }
 }

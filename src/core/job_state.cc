@@ -3,6 +3,7 @@
 
 #include <array>
 #include <cctype>
+#include <utility>
 
 namespace drover {
 namespace {
@@ -44,7 +45,49 @@ bool equals_ignore_case(std::string_view a, std::string_view b) {
   return true;
 }
 
+// Slurm's job_state_num: every base state of job_states, then the flags it
+// accepts, long and compact names.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 24> kFilterNames{{
+    {"PENDING", "PD"},        {"RUNNING", "R"},        {"SUSPENDED", "S"},
+    {"COMPLETED", "CD"},      {"CANCELLED", "CA"},     {"FAILED", "F"},
+    {"TIMEOUT", "TO"},        {"NODE_FAIL", "NF"},     {"PREEMPTED", "PR"},
+    {"BOOT_FAIL", "BF"},      {"DEADLINE", "DL"},      {"OUT_OF_MEMORY", "OOM"},
+    {"COMPLETING", "CG"},     {"CONFIGURING", "CF"},   {"RESIZING", "RS"},
+    {"RESV_DEL_HOLD", "RD"},  {"REQUEUED", "RQ"},      {"REQUEUE_FED", "RF"},
+    {"REQUEUE_HOLD", "RH"},   {"REVOKED", "RV"},       {"SIGNALING", "SI"},
+    {"SPECIAL_EXIT", "SE"},   {"STAGE_OUT", "SO"},     {"STOPPED", "ST"},
+}};
+constexpr size_t kBaseFilterCount = 12;
+
 }  // namespace
+
+bool job_is_completing(const pb::JobRecord& job) {
+  return job.kill_sent() && job_state_is_finished(job.state());
+}
+
+std::optional<JobStateFilter> parse_job_state_filter(std::string_view text) {
+  for (size_t i = 0; i < kFilterNames.size(); ++i) {
+    const auto& [long_name, compact] = kFilterNames[i];
+    if (equals_ignore_case(text, long_name) || equals_ignore_case(text, compact)) {
+      return JobStateFilter{long_name, i >= kBaseFilterCount};
+    }
+  }
+  return std::nullopt;
+}
+
+bool job_matches_state(const pb::JobRecord& job, const JobStateFilter& filter) {
+  bool completing = job_is_completing(job);
+  // Drover jobs carry no other flag, so CF, RQ, SE ... match nothing.
+  if (filter.flag) return filter.long_name == "COMPLETING" && completing;
+  return !completing && job_state_long(job.state()) == filter.long_name;
+}
+
+std::string_view job_state_filter_names() {
+  // Slurm lists the base states, then COMPLETING, CONFIGURING, RESIZING,
+  // REVOKED and SPECIAL_EXIT (opts.c _parse_state).
+  return "PENDING,RUNNING,SUSPENDED,COMPLETED,CANCELLED,FAILED,TIMEOUT,NODE_FAIL,PREEMPTED,"
+         "BOOT_FAIL,DEADLINE,OUT_OF_MEMORY,COMPLETING,CONFIGURING,RESIZING,REVOKED,SPECIAL_EXIT";
+}
 
 std::string_view job_state_long(pb::JobState state) {
   const StateName* entry = find(state);

@@ -1,414 +1,24 @@
-// sinfo's partition and node views (spec §4, §13). Lines are grouped,
-// sorted and padded the way Slurm's sinfo.c, sort.c and print.c do it.
+// sinfo's partition, node and reasons views (spec §4, §13). Lines are
+// grouped, sorted and padded the way Slurm's sinfo.c, sort.c and print.c do.
 #include "drover/sinfo_format.h"
 
 #include <algorithm>
 #include <cctype>
-#include <cinttypes>
-#include <cstdio>
-#include <optional>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "drover/format_spec.h"
 #include "drover/hostlist.h"
-#include "drover/time_format.h"
+#include "sinfo_columns.h"
 
 namespace drover {
 namespace {
 
+using sinfo::Column;
+using sinfo::Line;
+
 // Slurm's MIN_PART_FIELD_SIZE / MIN_NODE_FIELD_SIZE, the floor of "%#" widths.
 constexpr size_t kMinFittedWidth = 9;
-
-// Slurm's node_state bits (slurm.h). Lines sort on these numbers, so the
-// order of sinfo's rows depends on them.
-enum : uint32_t {
-  kStateUnknown = 0,
-  kStateDown = 1,
-  kStateIdle = 2,
-  kStateAllocated = 3,
-  kStateError = 4,
-  kStateMixed = 5,
-  kStateFuture = 6,
-  kBaseMask = 0xf,
-  kFlagRes = 0x20,
-  kFlagDrain = 0x200,
-  kFlagCompleting = 0x400,
-  kFlagNoRespond = 0x800,
-  kFlagFail = 0x2000,
-  kFlagMaint = 0x8000,
-  kFlagRebootRequested = 0x10000,
-  kFlagPlanned = 0x200000,
-};
-
-struct StateName {
-  std::string_view compact;
-  std::string_view long_name;  // lower case, as sinfo prints %T
-  uint32_t value;
-};
-
-// The base states come first and in Slurm's numeric order: -t matches a
-// prefix against them in this order, as Slurm's _node_state_id does.
-constexpr StateName kNodeStates[] = {
-    {"unk", "unknown", kStateUnknown},
-    {"down", "down", kStateDown},
-    {"idle", "idle", kStateIdle},
-    {"alloc", "allocated", kStateAllocated},
-    {"err", "error", kStateError},
-    {"mix", "mixed", kStateMixed},
-    {"futr", "future", kStateFuture},
-    {"drain", "drained", kStateIdle | kFlagDrain},
-    {"drng", "draining", kStateAllocated | kFlagDrain},
-    {"comp", "completing", kStateIdle | kFlagCompleting},
-    {"fail", "fail", kStateIdle | kFlagFail},
-    {"failg", "failing", kStateAllocated | kFlagFail},
-    {"maint", "maint", kStateIdle | kFlagMaint},
-    {"resv", "reserved", kStateIdle | kFlagRes},
-    {"plnd", "planned", kStateIdle | kFlagPlanned},
-    {"boot", "reboot", kStateIdle | kFlagRebootRequested},
-};
-constexpr size_t kBaseStateCount = 7;
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return out;
-}
-
-bool is_prefix_ignore_case(std::string_view prefix, std::string_view text) {
-  return prefix.size() <= text.size() && lower(prefix) == lower(text.substr(0, prefix.size()));
-}
-
-// What sinfo knows of a node's state, rebuilt from the compact name the
-// controller sends.
-struct NodeState {
-  uint32_t value = kStateUnknown;  // Slurm's base | flags
-  std::string compact;             // "idle*"
-  std::string long_name;           // "idle*"
-};
-
-NodeState node_state(const pb::NodeInfo& node) {
-  std::string_view text = node.state();
-  size_t name_end = 0;
-  while (name_end < text.size() &&
-         (std::isalnum(static_cast<unsigned char>(text[name_end])) || text[name_end] == '_')) {
-    ++name_end;
-  }
-  std::string name = lower(text.substr(0, name_end));
-  bool no_respond = node.not_responding() || text.substr(name_end).find('*') != text.npos;
-
-  NodeState state;
-  state.compact = name;
-  state.long_name = node.state_long().empty() ? name : lower(node.state_long());
-  for (const StateName& entry : kNodeStates) {
-    if (name == entry.compact || name == entry.long_name) {
-      state.value = entry.value;
-      state.compact = entry.compact;
-      if (node.state_long().empty()) state.long_name = entry.long_name;
-      break;
-    }
-  }
-  if (no_respond) {
-    state.value |= kFlagNoRespond;
-    state.compact += '*';
-    state.long_name += '*';
-  }
-  return state;
-}
-
-uint32_t base_of(uint32_t value) { return value & kBaseMask; }
-
-bool is_draining(uint32_t value) {
-  uint32_t base = base_of(value);
-  return (value & kFlagDrain) &&
-         (base == kStateAllocated || base == kStateMixed || (value & kFlagCompleting));
-}
-
-bool is_busy(uint32_t value) {
-  uint32_t base = base_of(value);
-  return base == kStateAllocated || base == kStateMixed || (value & kFlagCompleting);
-}
-
-// ---- -t filter -------------------------------------------------------------
-
-constexpr uint32_t kMatchAll = 0xffffffffu;
-
-struct NamedFlag {
-  std::string_view name;
-  uint32_t value;
-};
-
-// Slurm's _node_state_id after the base states, in its order.
-constexpr NamedFlag kFilterNames[] = {
-    {"planned", kFlagPlanned},
-    {"plnd", kFlagPlanned},
-    {"drain", kFlagDrain},
-    {"drained", kFlagDrain | kStateIdle},
-    {"resv", kFlagRes},
-    {"reserved", kFlagRes},
-    {"draining", kFlagDrain | kStateAllocated},
-    {"drng", kFlagDrain | kStateAllocated},
-    {"comp", kFlagCompleting},
-    {"completing", kFlagCompleting},
-    {"no_respond", kFlagNoRespond},
-    {"fail", kFlagFail},
-    {"maint", kFlagMaint},
-};
-
-std::optional<uint32_t> parse_state_filter(std::string_view token) {
-  if (lower(token) == "all") return kMatchAll;
-  for (size_t i = 0; i < kBaseStateCount; ++i) {
-    const StateName& entry = kNodeStates[i];
-    if (is_prefix_ignore_case(token, entry.compact) || is_prefix_ignore_case(token, entry.long_name)) {
-      return entry.value;
-    }
-  }
-  for (const NamedFlag& entry : kFilterNames) {
-    if (is_prefix_ignore_case(token, entry.name)) return entry.value;
-  }
-  return std::nullopt;
-}
-
-// Slurm's _filter_node_state: drain matches drained and draining, idle
-// matches any idle base (idle+drain too), alloc any node with CPUs in use.
-bool state_matches(uint32_t wanted, const pb::NodeInfo& node, uint32_t have) {
-  if (wanted == kMatchAll) return true;
-  if (wanted == kFlagDrain) return have & kFlagDrain;
-  if (wanted == (kFlagDrain | kStateAllocated)) return is_draining(have);
-  if (wanted == (kFlagDrain | kStateIdle)) return (have & kFlagDrain) && !is_draining(have);
-  if (wanted & ~kBaseMask) return wanted & have;
-  if (wanted == kStateAllocated) return node.alloc_cpus() > 0 || is_busy(have);
-  return base_of(have) == wanted;
-}
-
-Result<std::vector<uint32_t>> parse_state_filters(const std::vector<std::string>& states) {
-  std::vector<uint32_t> wanted;
-  for (const std::string& token : states) {
-    if (token.empty()) continue;
-    auto value = parse_state_filter(token);
-    if (!value) return Result<std::vector<uint32_t>>::fail("Bad state string: \"" + token + "\"");
-    wanted.push_back(*value);
-  }
-  return Result<std::vector<uint32_t>>::ok(std::move(wanted));
-}
-
-bool node_wanted(const pb::NodeInfo& node, const std::vector<uint32_t>& wanted) {
-  if (wanted.empty()) return true;
-  uint32_t have = node_state(node).value;
-  return std::any_of(wanted.begin(), wanted.end(),
-                     [&](uint32_t w) { return state_matches(w, node, have); });
-}
-
-// ---- lines ---------------------------------------------------------------
-
-// One output row: a partition and the nodes grouped under it.
-struct Line {
-  size_t part_index = 0;
-  const pb::PartitionInfo* part = nullptr;
-  std::vector<const pb::NodeInfo*> nodes;
-  std::string key;  // the node fields that split groups
-};
-
-uint32_t line_state_value(const Line& line) {
-  return line.nodes.empty() ? kStateUnknown : node_state(*line.nodes.front()).value;
-}
-
-// Node counts as sinfo's _update_sinfo tallies them.
-struct Tally {
-  uint64_t nodes_alloc = 0, nodes_idle = 0, nodes_other = 0;
-  uint64_t cpus_alloc = 0, cpus_idle = 0, cpus_other = 0, cpus_total = 0;
-};
-
-Tally tally(const Line& line) {
-  Tally t;
-  for (const pb::NodeInfo* node : line.nodes) {
-    uint32_t value = node_state(*node).value;
-    bool unusable = (value & kFlagDrain) || base_of(value) == kStateDown;
-    if (is_busy(value)) {
-      ++t.nodes_alloc;
-    } else if (unusable) {
-      ++t.nodes_other;
-    } else {
-      ++t.nodes_idle;
-    }
-    uint32_t used = std::min(node->alloc_cpus(), node->cpus());
-    t.cpus_alloc += used;
-    t.cpus_total += node->cpus();
-    (unusable ? t.cpus_other : t.cpus_idle) += node->cpus() - used;
-  }
-  return t;
-}
-
-// Slurm's convert_num_unit for plain counts: 2048 -> "2K".
-std::string with_unit(uint64_t value) {
-  static constexpr char kUnits[] = {'K', 'M', 'G', 'T', 'P'};
-  double scaled = static_cast<double>(value);
-  int unit = -1;
-  while (scaled >= 1024 && unit + 1 < static_cast<int>(sizeof(kUnits))) {
-    scaled /= 1024;
-    ++unit;
-  }
-  char buf[64];
-  auto whole = static_cast<uint64_t>(scaled);
-  if (static_cast<double>(whole) == scaled) {
-    std::snprintf(buf, sizeof(buf), "%" PRIu64, whole);
-  } else {
-    std::snprintf(buf, sizeof(buf), "%.2f", scaled);
-  }
-  return unit < 0 ? buf : buf + std::string(1, kUnits[unit]);
-}
-
-// Without -e sinfo shows the smallest value and "+" when nodes differ.
-template <class Get, class Show>
-std::string min_plus(const Line& line, Get get, Show show) {
-  if (line.nodes.empty()) return show(0);
-  auto [lo, hi] = std::minmax_element(line.nodes.begin(), line.nodes.end(),
-                                      [&](auto* a, auto* b) { return get(*a) < get(*b); });
-  std::string text = show(get(**lo));
-  return get(**lo) == get(**hi) ? text : text + "+";
-}
-
-std::string plain(uint64_t value) { return std::to_string(value); }
-
-// ---- cells ---------------------------------------------------------------
-
-using CellFn = std::string (*)(const Line& line, int width);
-
-// A default partition gets its '*', overwriting the last character when
-// the name fills the column (Slurm's _print_partition).
-std::string cell_partition(const Line& line, int width) {
-  std::string name = line.part->name();
-  if (!line.part->is_default()) return name;
-  if (width == 0 || name.size() < static_cast<size_t>(width)) return name + "*";
-  name[width - 1] = '*';
-  return name;
-}
-
-std::string cell_partition_name(const Line& line, int) { return line.part->name(); }
-
-std::string cell_avail(const Line& line, int) {
-  const std::string& state = line.part->state();
-  if (state.empty()) return "unknown";
-  return state == "inact" ? "inactive" : state;
-}
-
-std::string cell_time_limit(const Line& line, int) {
-  uint32_t minutes = line.part->max_time_min();
-  if (minutes == 0 || minutes == kInfiniteMinutes) return "infinite";
-  return format_elapsed(int64_t{minutes} * 60);
-}
-
-std::string cell_node_count(const Line& line, int) { return std::to_string(line.nodes.size()); }
-
-std::string cell_state_compact(const Line& line, int) {
-  return line.nodes.empty() ? "n/a" : node_state(*line.nodes.front()).compact;
-}
-
-std::string cell_state_long(const Line& line, int) {
-  return line.nodes.empty() ? "n/a" : node_state(*line.nodes.front()).long_name;
-}
-
-std::string cell_node_list(const Line& line, int) {
-  std::vector<std::string> names;
-  for (const pb::NodeInfo* node : line.nodes) names.push_back(node->name());
-  return hostlist::compress_sorted(std::move(names));
-}
-
-std::string cell_hostnames(const Line& line, int) {
-  std::vector<std::string> names;
-  for (const pb::NodeInfo* node : line.nodes) {
-    names.push_back(node->hostname().empty() ? node->name() : node->hostname());
-  }
-  return hostlist::compress_sorted(std::move(names));
-}
-
-std::string cell_cpus(const Line& line, int) {
-  return min_plus(line, [](const pb::NodeInfo& n) { return uint64_t{n.cpus()}; }, with_unit);
-}
-
-std::string cell_memory(const Line& line, int) {
-  return min_plus(line, [](const pb::NodeInfo& n) { return n.memory_mb(); }, plain);
-}
-
-std::string cell_weight(const Line& line, int) {
-  return min_plus(line, [](const pb::NodeInfo& n) { return uint64_t{n.weight()}; }, plain);
-}
-
-std::string cell_cpus_aiot(const Line& line, int) {
-  Tally t = tally(line);
-  return std::to_string(t.cpus_alloc) + "/" + std::to_string(t.cpus_idle) + "/" +
-         std::to_string(t.cpus_other) + "/" + std::to_string(t.cpus_total);
-}
-
-std::string cell_nodes_ai(const Line& line, int) {
-  Tally t = tally(line);
-  return std::to_string(t.nodes_alloc) + "/" + std::to_string(t.nodes_idle);
-}
-
-std::string cell_nodes_aiot(const Line& line, int) {
-  Tally t = tally(line);
-  return std::to_string(t.nodes_alloc) + "/" + std::to_string(t.nodes_idle) + "/" +
-         std::to_string(t.nodes_other) + "/" + std::to_string(line.nodes.size());
-}
-
-// Slurm prints a missing string as "(null)".
-std::string cell_features(const Line& line, int) {
-  if (line.nodes.empty() || line.nodes.front()->features().empty()) return "(null)";
-  std::string text;
-  for (const std::string& feature : line.nodes.front()->features()) {
-    if (!text.empty()) text += ',';
-    text += feature;
-  }
-  return text;
-}
-
-std::string cell_reason(const Line& line, int) {
-  if (line.nodes.empty() || line.nodes.front()->reason().empty()) return "none";
-  return line.nodes.front()->reason();
-}
-
-std::string cell_version(const Line& line, int) {
-  if (line.nodes.empty() || line.nodes.front()->version().empty()) return "(null)";
-  return line.nodes.front()->version();
-}
-
-struct Column {
-  char code;
-  std::string_view header;
-  bool cut_header;   // Slurm never cuts the NODELIST header
-  bool splits;       // nodes differing in this field go on separate lines
-  CellFn cell;
-};
-
-constexpr Column kColumns[] = {
-    {'P', "PARTITION", true, false, cell_partition},
-    {'R', "PARTITION", true, false, cell_partition_name},
-    {'a', "AVAIL", true, false, cell_avail},
-    {'l', "TIMELIMIT", true, false, cell_time_limit},
-    {'D', "NODES", true, false, cell_node_count},
-    {'t', "STATE", true, true, cell_state_compact},
-    {'T', "STATE", true, true, cell_state_long},
-    {'N', "NODELIST", false, false, cell_node_list},
-    {'n', "HOSTNAMES", false, false, cell_hostnames},
-    {'c', "CPUS", true, false, cell_cpus},
-    {'C', "CPUS(A/I/O/T)", true, false, cell_cpus_aiot},
-    {'m', "MEMORY", true, false, cell_memory},
-    {'w', "WEIGHT", true, false, cell_weight},
-    {'f', "AVAIL_FEATURES", true, true, cell_features},
-    {'E', "REASON", true, true, cell_reason},
-    {'v', "VERSION", true, true, cell_version},
-    {'A', "NODES(A/I)", true, false, cell_nodes_ai},
-    {'F', "NODES(A/I/O/T)", true, false, cell_nodes_aiot},
-};
-
-const Column* find_column(char code) {
-  for (const Column& column : kColumns) {
-    if (column.code == code) return &column;
-  }
-  return nullptr;
-}
-
-// ---- format ----------------------------------------------------------------
 
 struct Field {
   const Column* column = nullptr;  // null: literal text
@@ -421,15 +31,54 @@ struct Field {
 // Parses "%[.][#][width]code" fields and the literal text around them.
 Result<std::vector<Field>> parse_format(std::string_view format) {
   auto pieces = parse_format_spec(
-      format, [](char code) { return find_column(code) != nullptr; },
+      format, [](char code) { return sinfo::find_column(code) != nullptr; },
       "Invalid node format specification: ", /*allow_fitted=*/true);
   if (!pieces) return Result<std::vector<Field>>::fail(pieces.error());
   std::vector<Field> fields;
   for (FormatPiece& piece : *pieces) {
-    const Column* column = piece.code ? find_column(piece.code) : nullptr;
+    const Column* column = piece.code ? sinfo::find_column(piece.code) : nullptr;
     fields.push_back(Field{column, std::move(piece.text), piece.width, piece.right, piece.fitted});
   }
   return Result<std::vector<Field>>::ok(std::move(fields));
+}
+
+// Parses -O "Name[:[.][width][suffix]],..." as Slurm's sinfo does: names
+// are case-insensitive, the width defaults to 20, left-justified.
+Result<std::vector<Field>> parse_long_format(std::string_view format) {
+  using R = Result<std::vector<Field>>;
+  std::vector<Field> fields;
+  size_t start = 0;
+  while (start <= format.size()) {
+    size_t end = format.find(',', start);
+    if (end == std::string_view::npos) end = format.size();
+    std::string_view token = format.substr(start, end - start);
+    start = end + 1;
+    if (token.empty()) continue;
+    Field field;
+    field.width = 20;
+    std::string_view name = token;
+    std::string suffix;
+    if (size_t colon = token.find(':'); colon != std::string_view::npos) {
+      name = token.substr(0, colon);
+      std::string_view spec = token.substr(colon + 1);
+      if (!spec.empty() && spec.front() == '.') {
+        field.right = true;
+        spec.remove_prefix(1);
+      }
+      size_t digits = 0;
+      field.width = 0;
+      while (digits < spec.size() && std::isdigit(static_cast<unsigned char>(spec[digits]))) {
+        field.width = field.width * 10 + (spec[digits++] - '0');
+        if (field.width > 100000) return R::fail("Invalid node format specification: " + std::string(token));
+      }
+      suffix = spec.substr(digits);
+    }
+    field.column = sinfo::find_long_column(name);
+    if (!field.column) return R::fail("Invalid node format specification: " + std::string(name));
+    fields.push_back(std::move(field));
+    if (!suffix.empty()) fields.push_back(Field{nullptr, std::move(suffix)});
+  }
+  return R::ok(std::move(fields));
 }
 
 // Settles "%#" widths from the lines about to print. In the -N view Slurm
@@ -444,18 +93,14 @@ void fit_widths(std::vector<Field>& fields, const std::vector<Line>& lines, bool
   }
 }
 
-void append_cell(std::string& out, std::string_view text, const Field& field, bool cut) {
-  append_padded(out, text, field.width, field.right, cut);
-}
-
 void append_row(std::string& out, const std::vector<Field>& fields, const Line* line) {
   for (const Field& field : fields) {
     if (!field.column) {
       out += field.text;
     } else if (!line) {
-      append_cell(out, field.column->header, field, field.column->cut_header);
+      append_padded(out, field.column->header, field.width, field.right, field.column->cut_header);
     } else {
-      append_cell(out, field.column->cell(*line, field.width), field, true);
+      append_padded(out, field.column->cell(*line, field.width), field.width, field.right, true);
     }
   }
   out += '\n';
@@ -463,16 +108,23 @@ void append_row(std::string& out, const std::vector<Field>& fields, const Line* 
 
 // ---- grouping --------------------------------------------------------------
 
-std::string group_key(const pb::PartitionInfo& part, const pb::NodeInfo& node,
-                      const std::vector<Field>& fields) {
-  Line single{0, &part, {&node}, ""};
+bool splits(const Column& column, bool exact) { return column.splits || (exact && column.numeric); }
+
+std::string group_key(const pb::PartitionInfo* part, const pb::NodeInfo& node,
+                      const std::vector<Field>& fields, bool exact) {
+  Line single{0, part, {&node}, ""};
   std::string key;
   for (const Field& field : fields) {
-    if (!field.column || !field.column->splits) continue;
+    if (!field.column || !splits(*field.column, exact)) continue;
     key += field.column->cell(single, 0);
     key += '\x1f';
   }
   return key;
+}
+
+bool shows_partition(const std::vector<Field>& fields) {
+  return std::any_of(fields.begin(), fields.end(),
+                     [](const Field& f) { return f.column && f.column->partition_field; });
 }
 
 bool partition_wanted(const pb::PartitionInfo& part, const SinfoOptions& options) {
@@ -480,17 +132,57 @@ bool partition_wanted(const pb::PartitionInfo& part, const SinfoOptions& options
   return wanted.empty() || std::find(wanted.begin(), wanted.end(), part.name()) != wanted.end();
 }
 
+// -R lists only nodes an admin or a failure took out of service.
+bool has_problem(const pb::NodeInfo& node) {
+  uint32_t value = sinfo::node_state(node).value;
+  return sinfo::base_of(value) == sinfo::kStateDown || (value & (sinfo::kFlagDrain | sinfo::kFlagFail));
+}
+
+struct NodeFilter {
+  const SinfoOptions& options;
+  std::vector<uint32_t> states;
+  bool operator()(const pb::NodeInfo& node) const {
+    if (!options.nodes.empty() &&
+        std::find(options.nodes.begin(), options.nodes.end(), node.name()) == options.nodes.end()) {
+      return false;
+    }
+    uint32_t value = sinfo::node_state(node).value;
+    bool responding = !(value & sinfo::kFlagNoRespond);
+    if (options.responding_only && !responding) return false;
+    if (options.dead_only && responding) return false;
+    if (options.reasons && !has_problem(node)) return false;
+    return sinfo::node_wanted(node, states);
+  }
+};
+
+using NodeIndex = std::unordered_map<std::string_view, const pb::NodeInfo*>;
+
 // The partition's nodes that pass the filters, each once, in config order.
-std::vector<const pb::NodeInfo*> partition_nodes(
-    const pb::PartitionInfo& part,
-    const std::unordered_map<std::string_view, const pb::NodeInfo*>& by_name,
-    const std::vector<uint32_t>& wanted_states) {
+std::vector<const pb::NodeInfo*> partition_nodes(const pb::PartitionInfo& part, const NodeIndex& by_name,
+                                                 const NodeFilter& wanted) {
   std::vector<const pb::NodeInfo*> nodes;
   std::unordered_set<std::string_view> seen;
   for (const std::string& name : part.nodes()) {
     auto it = by_name.find(name);
     if (it == by_name.end() || !seen.insert(name).second) continue;
-    if (node_wanted(*it->second, wanted_states)) nodes.push_back(it->second);
+    if (wanted(*it->second)) nodes.push_back(it->second);
+  }
+  return nodes;
+}
+
+// Without a partition field, every node of the wanted partitions once.
+std::vector<const pb::NodeInfo*> all_nodes(const pb::ListNodesReply& cluster, const SinfoOptions& options,
+                                           const NodeFilter& wanted) {
+  std::unordered_set<std::string_view> in_wanted_partition;
+  for (const pb::PartitionInfo& part : cluster.partitions()) {
+    if (!partition_wanted(part, options)) continue;
+    for (const std::string& name : part.nodes()) in_wanted_partition.insert(name);
+  }
+  std::vector<const pb::NodeInfo*> nodes;
+  for (const pb::NodeInfo& node : cluster.nodes()) {
+    if (options.partitions.empty() || in_wanted_partition.count(node.name())) {
+      if (wanted(node)) nodes.push_back(&node);
+    }
   }
   return nodes;
 }
@@ -512,15 +204,18 @@ bool node_name_before(const std::string& a, const std::string& b) {
 }
 
 std::vector<Line> node_lines(const pb::ListNodesReply& cluster, const SinfoOptions& options,
-                             const std::unordered_map<std::string_view, const pb::NodeInfo*>& by_name,
-                             const std::vector<uint32_t>& wanted_states) {
+                             const NodeIndex& by_name, const NodeFilter& wanted, bool per_partition) {
   std::vector<Line> lines;
-  for (int p = 0; p < cluster.partitions_size(); ++p) {
-    const pb::PartitionInfo& part = cluster.partitions(p);
-    if (!partition_wanted(part, options)) continue;
-    for (const pb::NodeInfo* node : partition_nodes(part, by_name, wanted_states)) {
-      lines.push_back(Line{static_cast<size_t>(p), &part, {node}, ""});
+  if (per_partition) {
+    for (int p = 0; p < cluster.partitions_size(); ++p) {
+      const pb::PartitionInfo& part = cluster.partitions(p);
+      if (!partition_wanted(part, options)) continue;
+      for (const pb::NodeInfo* node : partition_nodes(part, by_name, wanted)) {
+        lines.push_back(Line{static_cast<size_t>(p), &part, {node}, ""});
+      }
     }
+  } else {
+    for (const pb::NodeInfo* node : all_nodes(cluster, options, wanted)) lines.push_back(Line{0, nullptr, {node}, ""});
   }
   std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
     return node_name_before(a.nodes.front()->name(), b.nodes.front()->name());
@@ -528,29 +223,43 @@ std::vector<Line> node_lines(const pb::ListNodesReply& cluster, const SinfoOptio
   return lines;
 }
 
-// Every wanted partition gets at least one line, even with no nodes to show.
-// Rows sort as Slurm's default "#P,-t": config order, then state value
-// descending.
-std::vector<Line> partition_lines(
-    const pb::ListNodesReply& cluster, const SinfoOptions& options,
-    const std::unordered_map<std::string_view, const pb::NodeInfo*>& by_name,
-    const std::vector<uint32_t>& wanted_states, const std::vector<Field>& fields) {
-  std::vector<Line> lines;
-  for (int p = 0; p < cluster.partitions_size(); ++p) {
-    const pb::PartitionInfo& part = cluster.partitions(p);
-    if (!partition_wanted(part, options)) continue;
-    size_t first = lines.size();
-    for (const pb::NodeInfo* node : partition_nodes(part, by_name, wanted_states)) {
-      std::string key = group_key(part, *node, fields);
-      auto it = std::find_if(lines.begin() + first, lines.end(),
-                             [&](const Line& line) { return line.key == key; });
-      if (it == lines.end()) {
-        lines.push_back(Line{static_cast<size_t>(p), &part, {node}, std::move(key)});
-      } else {
-        it->nodes.push_back(node);
-      }
+uint32_t line_state_value(const Line& line) {
+  return line.nodes.empty() ? sinfo::kStateUnknown : sinfo::node_state(*line.nodes.front()).value;
+}
+
+// Adds each node to the line of its group (first-seen order).
+void group_into(std::vector<Line>& lines, size_t first, size_t part_index, const pb::PartitionInfo* part,
+                const std::vector<const pb::NodeInfo*>& nodes, const std::vector<Field>& fields, bool exact) {
+  for (const pb::NodeInfo* node : nodes) {
+    std::string key = group_key(part, *node, fields, exact);
+    auto it = std::find_if(lines.begin() + static_cast<std::ptrdiff_t>(first), lines.end(),
+                           [&](const Line& line) { return line.key == key; });
+    if (it == lines.end()) {
+      lines.push_back(Line{part_index, part, {node}, std::move(key)});
+    } else {
+      it->nodes.push_back(node);
     }
-    if (lines.size() == first) lines.push_back(Line{static_cast<size_t>(p), &part, {}, ""});
+  }
+}
+
+// With a partition field every wanted partition gets at least one line,
+// even with no nodes to show. Rows sort as Slurm's default "#P,-t": config
+// order, then state value descending.
+std::vector<Line> partition_lines(const pb::ListNodesReply& cluster, const SinfoOptions& options,
+                                  const NodeIndex& by_name, const NodeFilter& wanted,
+                                  const std::vector<Field>& fields) {
+  std::vector<Line> lines;
+  if (!shows_partition(fields)) {
+    group_into(lines, 0, 0, nullptr, all_nodes(cluster, options, wanted), fields, options.exact);
+  } else {
+    for (int p = 0; p < cluster.partitions_size(); ++p) {
+      const pb::PartitionInfo& part = cluster.partitions(p);
+      if (!partition_wanted(part, options)) continue;
+      size_t first = lines.size();
+      group_into(lines, first, static_cast<size_t>(p), &part, partition_nodes(part, by_name, wanted), fields,
+                 options.exact);
+      if (lines.size() == first) lines.push_back(Line{static_cast<size_t>(p), &part, {}, ""});
+    }
   }
   std::stable_sort(lines.begin(), lines.end(), [](const Line& a, const Line& b) {
     if (a.part_index != b.part_index) return a.part_index < b.part_index;
@@ -561,18 +270,26 @@ std::vector<Line> partition_lines(
 
 }  // namespace
 
-Result<std::string> format_sinfo(const pb::ListNodesReply& cluster, const SinfoOptions& options) {
-  auto fields = parse_format(options.format);
-  if (!fields) return Result<std::string>::fail(fields.error());
-  auto wanted_states = parse_state_filters(options.states);
-  if (!wanted_states) return Result<std::string>::fail(wanted_states.error());
+std::string sinfo_view_format(bool node_oriented, bool long_format, bool summarize, bool reasons) {
+  if (reasons) return std::string(long_format ? kSinfoReasonLongFormat : kSinfoReasonFormat);
+  if (node_oriented) return std::string(long_format ? kSinfoNodeLongFormat : kSinfoNodeFormat);
+  if (summarize) return std::string(kSinfoSummaryFormat);
+  return std::string(long_format ? kSinfoLongFormat : kSinfoDefaultFormat);
+}
 
-  std::unordered_map<std::string_view, const pb::NodeInfo*> by_name;
+Result<std::string> format_sinfo(const pb::ListNodesReply& cluster, const SinfoOptions& options) {
+  auto fields = options.long_fields ? parse_long_format(options.format) : parse_format(options.format);
+  if (!fields) return Result<std::string>::fail(fields.error());
+  auto wanted_states = sinfo::parse_state_filters(options.states);
+  if (!wanted_states) return Result<std::string>::fail(wanted_states.error());
+  NodeFilter wanted{options, std::move(*wanted_states)};
+
+  NodeIndex by_name;
   for (const pb::NodeInfo& node : cluster.nodes()) by_name.emplace(node.name(), &node);
 
-  std::vector<Line> lines =
-      options.node_oriented ? node_lines(cluster, options, by_name, *wanted_states)
-                            : partition_lines(cluster, options, by_name, *wanted_states, *fields);
+  std::vector<Line> lines = options.node_oriented
+                                ? node_lines(cluster, options, by_name, wanted, shows_partition(*fields))
+                                : partition_lines(cluster, options, by_name, wanted, *fields);
   fit_widths(*fields, lines, options.node_oriented);
 
   std::string out;

@@ -1,55 +1,77 @@
-// squeue's -o format language over job records (spec §0, §3). Column
-// widths, justification and truncation follow Slurm's print.c: text is cut
-// to the column width, durations and node lists never are.
+// squeue's -o and -O format languages, array expansion and sorting (spec
+// §0, §3). Column widths, justification and truncation follow Slurm's
+// print.c: text is cut to the column width, durations and node lists never
+// are; a header is printed with the same widths and suffixes as its rows.
 #include "drover/squeue_format.h"
 
 #include <algorithm>
-#include <cinttypes>
-#include <cstdio>
+#include <cctype>
+#include <cstdlib>
+#include <optional>
 
 #include "drover/array_spec.h"
 #include "drover/format_spec.h"
-#include "drover/hostlist.h"
-#include "drover/job_state.h"
-#include "drover/time_format.h"
+#include "squeue_columns.h"
 
 namespace drover {
 namespace {
 
-// squeue prints durations beyond a year as INVALID.
-constexpr int64_t kYearSeconds = 365LL * 24 * 3600;
+using squeue::Cell;
+using squeue::Column;
 
-// One rendered value and whether Slurm cuts it to the column width.
-struct Cell {
-  std::string text;
-  bool cut = true;
-};
+const Column* column_of(const SqueueField& field) { return static_cast<const Column*>(field.column); }
 
-using CellFn = Cell (*)(const pb::JobRecord& job, int64_t now);
+SqueueField literal(std::string text) { return SqueueField{nullptr, std::move(text), 0, false}; }
 
-struct Column {
-  char code;
-  std::string_view header;
-  bool cut_header;
-  CellFn cell;
-};
-
-// A piece of the parsed format: literal text, or a column.
-struct Field {
-  const Column* column = nullptr;  // null: literal text
-  std::string text;
-  int width = 0;
-  bool right = false;
-};
-
-// ---- job facts -----------------------------------------------------------
-
-const std::string& partition_of(const pb::JobRecord& job) {
-  return job.partition().empty() ? job.spec().partition() : job.partition();
+// Slurm's "%all": every known letter, a-z then A-Z, each followed by '|'
+// but the last; letters without a column are dropped with their '|'.
+SqueueLayout all_fields() {
+  SqueueLayout layout;
+  std::string codes = squeue::all_codes();
+  for (size_t i = 0; i < codes.size(); ++i) {
+    layout.push_back(SqueueField{squeue::find_column(codes[i]), "", 0, false});
+    if (i + 1 < codes.size()) layout.push_back(literal("|"));
+  }
+  return layout;
 }
 
-std::string reason_of(const pb::JobRecord& job) {
-  return job.reason().empty() ? "None" : job.reason();
+bool equals_ignore_case(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i) {
+    if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i]))) {
+      return false;
+    }
+  }
+  return true;
+}
+
+void append_header(std::string& out, const SqueueLayout& layout) {
+  for (const SqueueField& field : layout) {
+    const Column* column = column_of(field);
+    if (!column) {
+      out += field.text;
+      continue;
+    }
+    append_padded(out, column->header, field.width, field.right, column->cut_header);
+  }
+  out += '\n';
+}
+
+void append_job(std::string& out, const SqueueLayout& layout, const pb::JobRecord& job, int64_t now) {
+  for (const SqueueField& field : layout) {
+    const Column* column = column_of(field);
+    if (!column) {
+      out += field.text;
+      continue;
+    }
+    Cell cell = column->cell(job, now);
+    append_padded(out, cell.text, field.width, field.right, cell.cut);
+  }
+  out += '\n';
+}
+
+bool is_array_meta(const pb::JobRecord& job) {
+  return job.array_job_id() != 0 && !job.is_array_task() && job.array_pending_size() > 0;
 }
 
 TaskSet pending_tasks(const pb::JobRecord& job) {
@@ -59,315 +81,217 @@ TaskSet pending_tasks(const pb::JobRecord& job) {
   return TaskSet(std::move(intervals));
 }
 
-bool is_array_meta(const pb::JobRecord& job) {
-  return job.array_job_id() != 0 && !job.is_array_task() && job.array_pending_size() > 0;
-}
+// ---- sorting ---------------------------------------------------------------
 
-// The task part of the id: "3", or the pending ranges with the throttle
-// ("5-10%2"), as Slurm's array_task_str carries it. Empty: not an array.
-std::string task_part(const pb::JobRecord& job) {
-  if (job.array_job_id() == 0) return "";
-  if (job.is_array_task()) return std::to_string(job.array_task_id());
-  if (!is_array_meta(job)) return "";
-  TaskSet tasks = pending_tasks(job);
-  // A lone pending task is shown like a started one, without brackets.
-  if (tasks.count() == 1) return std::to_string(tasks.first());
-  std::string text = tasks.to_string();
-  if (job.array_throttle() > 0) text += "%" + std::to_string(job.array_throttle());
-  return text;
-}
-
-int64_t time_used(const pb::JobRecord& job, int64_t now) {
-  if (job.state() == pb::JOB_PENDING || job.start_time() == 0) return 0;
-  int64_t end = (job.state() == pb::JOB_RUNNING || job.end_time() == 0) ? now : job.end_time();
-  // A controller clock ahead of ours must not print INVALID for a fresh job.
-  return std::max<int64_t>(0, end - job.start_time());
-}
-
-uint32_t node_count(const pb::JobRecord& job) {
-  if (job.nodes_size() > 0) return static_cast<uint32_t>(job.nodes_size());
-  return std::max<uint32_t>(1, job.spec().min_nodes());
-}
-
-uint32_t requested_cpus(const pb::JobRecord& job) {
-  const pb::JobSpec& spec = job.spec();
-  uint32_t tasks = spec.ntasks() ? spec.ntasks() : std::max<uint32_t>(1, spec.min_nodes());
-  return tasks * std::max<uint32_t>(1, spec.cpus_per_task());
-}
-
-// Slurm's _print_secs: the elapsed printer, INVALID outside [0, 1 year].
-std::string squeue_secs(int64_t seconds) {
-  if (seconds < 0 || seconds > kYearSeconds) return "INVALID";
-  return format_elapsed(seconds);
-}
-
-// Slurm's convert_num_unit: the largest 1024-unit, two decimals if inexact.
-std::string with_unit(double value, int unit) {
-  static constexpr char kUnits[] = {'\0', 'K', 'M', 'G', 'T', 'P', '?'};
-  if (static_cast<int64_t>(value) == 0) return "0";
-  while (value >= 1024 && unit + 1 < static_cast<int>(sizeof(kUnits))) {
-    value /= 1024;
-    ++unit;
-  }
-  std::string suffix = unit > 0 ? std::string(1, kUnits[unit]) : "";
-  auto whole = static_cast<uint64_t>(value);
-  char buf[64];
-  if (static_cast<double>(whole) == value) {
-    std::snprintf(buf, sizeof(buf), "%" PRIu64, whole);
-  } else {
-    std::snprintf(buf, sizeof(buf), "%.2f", value);
-  }
-  return buf + suffix;
-}
-
-std::string iso_or_na(int64_t epoch) { return epoch ? format_iso_time(epoch) : "N/A"; }
-
-std::string or_null(const std::string& text) { return text.empty() ? "(null)" : text; }
-
-// ---- cells ---------------------------------------------------------------
-
-Cell cell_display_id(const pb::JobRecord& job, int64_t) { return {job_display_id(job)}; }
-Cell cell_own_id(const pb::JobRecord& job, int64_t) { return {std::to_string(job.job_id())}; }
-
-Cell cell_array_job_id(const pb::JobRecord& job, int64_t) {
-  return {std::to_string(job.array_job_id() ? job.array_job_id() : job.job_id())};
-}
-
-Cell cell_array_task_id(const pb::JobRecord& job, int64_t) {
-  std::string task = task_part(job);
-  return {task.empty() ? "N/A" : task};
-}
-
-Cell cell_name(const pb::JobRecord& job, int64_t) { return {job.spec().name()}; }
-
-Cell cell_user(const pb::JobRecord& job, int64_t) {
-  const std::string& name = job.spec().user_name();
-  return {name.empty() ? std::to_string(job.uid()) : name};
-}
-
-Cell cell_uid(const pb::JobRecord& job, int64_t) { return {std::to_string(job.uid())}; }
-Cell cell_gid(const pb::JobRecord& job, int64_t) { return {std::to_string(job.gid())}; }
-Cell cell_partition(const pb::JobRecord& job, int64_t) { return {partition_of(job)}; }
-// A job whose processes are still being killed is COMPLETING (CG), the
-// flag winning over its terminal state, as Slurm prints it.
-bool completing(const pb::JobRecord& job) { return job.kill_sent() && job_state_is_finished(job.state()); }
-
-Cell cell_state_compact(const pb::JobRecord& job, int64_t) {
-  return {completing(job) ? "CG" : std::string(job_state_compact(job.state()))};
-}
-Cell cell_state_long(const pb::JobRecord& job, int64_t) {
-  return {completing(job) ? "COMPLETING" : std::string(job_state_long(job.state()))};
-}
-
-Cell cell_time_used(const pb::JobRecord& job, int64_t now) {
-  return {squeue_secs(time_used(job, now)), false};
-}
-
-Cell cell_time_limit(const pb::JobRecord& job, int64_t) {
-  uint32_t limit = job.spec().time_limit_min();
-  if (limit == kInfiniteMinutes) return {"UNLIMITED"};
-  if (limit == 0) return {"NOT_SET"};
-  return {squeue_secs(int64_t{limit} * 60), false};
-}
-
-Cell cell_time_left(const pb::JobRecord& job, int64_t now) {
-  uint32_t limit = job.spec().time_limit_min();
-  if (limit == kInfiniteMinutes) return {"UNLIMITED"};
-  if (limit == 0) return {"NOT_SET"};
-  return {squeue_secs(int64_t{limit} * 60 - time_used(job, now)), false};
-}
-
-Cell cell_nodes(const pb::JobRecord& job, int64_t) { return {std::to_string(node_count(job))}; }
-
-Cell cell_cpus(const pb::JobRecord& job, int64_t) {
-  return {std::to_string(job.alloc_cpus() ? job.alloc_cpus() : requested_cpus(job))};
-}
-
-Cell cell_min_cpus(const pb::JobRecord& job, int64_t) {
-  return {with_unit(std::max<uint32_t>(1, job.spec().cpus_per_task()), 0)};
-}
-
-Cell cell_min_memory(const pb::JobRecord& job, int64_t) {
-  return {with_unit(static_cast<double>(job.spec().mem_mb()), 2)};
-}
-
-Cell cell_nodelist(const pb::JobRecord& job, int64_t) {
-  return {hostlist::compress_sorted({job.nodes().begin(), job.nodes().end()}), false};
-}
-
-// Failed jobs keep explaining themselves in place of their node list
-// (Slurm's _print_job_reason_list; NODE_FAIL and CANCELLED show nodes).
-bool shows_reason(const pb::JobRecord& job) {
-  switch (job.state()) {
-    case pb::JOB_PENDING:
-      return true;
-    case pb::JOB_FAILED:
-    case pb::JOB_TIMEOUT:
-    case pb::JOB_OUT_OF_MEMORY:
-      return !job.reason().empty();
+// The numeric value a key sorts on, where Slurm compares numbers; nullopt:
+// the key compares the printed text.
+std::optional<int64_t> numeric_key(char code, const pb::JobRecord& job, int64_t now) {
+  switch (code) {
+    case 'i':
+    case 'A':
+      return job.job_id();
+    case 'F':
+      return job.array_job_id() ? job.array_job_id() : job.job_id();
+    case 'K':
+      return job.is_array_task() ? job.array_task_id() : -1;
+    case 'D':
+      return squeue::node_count(job);
+    case 'C':
+      return squeue::cpu_count(job);
+    case 'c':
+      return job.spec().cpus_per_task();
+    case 'm':
+      return static_cast<int64_t>(job.spec().mem_mb());
+    case 'M':
+      return squeue::time_used(job, now);
+    case 'l':
+      return job.spec().time_limit_min() == 0 ? -1 : int64_t{job.spec().time_limit_min()};
+    case 'L':
+      return squeue::time_left(job, now);
+    case 'S':
+      return job.start_time();
+    case 'V':
+      return job.submit_time();
+    case 'e':
+      return squeue::expected_end(job);
+    case 'p':
+    case 'Q':
+      return job.priority();
+    case 'U':
+      return job.uid();
+    case 'G':
+      return job.gid();
+    case 'y':
+      return job.spec().nice();
     default:
-      return false;
+      return std::nullopt;
   }
 }
 
-Cell cell_reason_list(const pb::JobRecord& job, int64_t now) {
-  if (shows_reason(job)) return {"(" + reason_of(job) + ")"};
-  return cell_nodelist(job, now);
-}
-
-Cell cell_reason(const pb::JobRecord& job, int64_t) { return {reason_of(job)}; }
-Cell cell_start(const pb::JobRecord& job, int64_t) { return {iso_or_na(job.start_time())}; }
-Cell cell_submit(const pb::JobRecord& job, int64_t) { return {iso_or_na(job.submit_time())}; }
-
-// A running job's end is its start plus its limit, as the controller
-// would have set it; NONE when it has no limit.
-Cell cell_end(const pb::JobRecord& job, int64_t) {
-  if (job.end_time() != 0 || job.state() != pb::JOB_RUNNING) return {iso_or_na(job.end_time())};
-  uint32_t limit = job.spec().time_limit_min();
-  if (limit == kInfiniteMinutes) return {"NONE"};
-  if (limit == 0) return {"N/A"};
-  return {iso_or_na(job.start_time() + int64_t{limit} * 60)};
-}
-
-Cell cell_priority(const pb::JobRecord& job, int64_t) { return {std::to_string(job.priority())}; }
-
-Cell cell_priority_norm(const pb::JobRecord& job, int64_t) {
-  char buf[64];
-  std::snprintf(buf, sizeof(buf), "%16.14f", job.priority() / static_cast<double>(UINT32_MAX));
-  return {buf};
-}
-
-Cell cell_command(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().command())}; }
-Cell cell_work_dir(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().work_dir())}; }
-
-// The batch script runs on the first allocated node.
-Cell cell_exec_host(const pb::JobRecord& job, int64_t) {
-  return {job.nodes_size() ? job.nodes(0) : "n/a"};
-}
-
-// Drover has no accounts or dependencies; Slurm prints a NULL as "(null)".
-Cell cell_null(const pb::JobRecord&, int64_t) { return {"(null)"}; }
-
-Cell cell_oversubscribe(const pb::JobRecord& job, int64_t) {
-  return {job.spec().exclusive() ? "NO" : "OK"};
-}
-
-constexpr Column kColumns[] = {
-    {'i', "JOBID", true, cell_display_id},
-    {'A', "JOBID", true, cell_own_id},
-    {'F', "ARRAY_JOB_ID", true, cell_array_job_id},
-    {'K', "ARRAY_TASK_ID", true, cell_array_task_id},
-    {'j', "NAME", true, cell_name},
-    {'u', "USER", true, cell_user},
-    {'U', "UID", true, cell_uid},
-    {'G', "GROUP", true, cell_gid},
-    {'a', "ACCOUNT", true, cell_null},
-    {'E', "DEPENDENCY", true, cell_null},
-    {'P', "PARTITION", true, cell_partition},
-    {'t', "ST", true, cell_state_compact},
-    {'T', "STATE", true, cell_state_long},
-    {'M', "TIME", true, cell_time_used},
-    {'l', "TIME_LIMIT", true, cell_time_limit},
-    {'L', "TIME_LEFT", true, cell_time_left},
-    {'D', "NODES", true, cell_nodes},
-    {'C', "CPUS", true, cell_cpus},
-    {'c', "MIN_CPUS", true, cell_min_cpus},
-    {'m', "MIN_MEMORY", true, cell_min_memory},
-    {'N', "NODELIST", false, cell_nodelist},
-    {'R', "NODELIST(REASON)", false, cell_reason_list},
-    {'r', "REASON", true, cell_reason},
-    {'S', "START_TIME", true, cell_start},
-    {'e', "END_TIME", true, cell_end},
-    {'V', "SUBMIT_TIME", true, cell_submit},
-    {'Q', "PRIORITY", true, cell_priority},
-    {'p', "PRIORITY", true, cell_priority_norm},
-    {'o', "COMMAND", true, cell_command},
-    {'Z', "WORK_DIR", true, cell_work_dir},
-    {'B', "EXEC_HOST", true, cell_exec_host},
-    {'h', "OVER_SUBSCRIBE", true, cell_oversubscribe},
-};
-
-const Column* find_column(char code) {
-  for (const Column& column : kColumns) {
-    if (column.code == code) return &column;
+int compare_key(const SqueueSortKey& key, const pb::JobRecord& a, const pb::JobRecord& b, int64_t now) {
+  int c = 0;
+  auto na = numeric_key(key.code, a, now);
+  if (na) {
+    int64_t nb = *numeric_key(key.code, b, now);
+    c = *na < nb ? -1 : *na > nb ? 1 : 0;
+  } else {
+    const Column* column = squeue::find_column(key.code);
+    c = column->cell(a, now).text.compare(column->cell(b, now).text);
+    c = c < 0 ? -1 : c > 0 ? 1 : 0;
   }
-  return nullptr;
-}
-
-// ---- format parsing and rendering ------------------------------------------
-
-// Parses "%[.][width]code" fields and the literal text around them.
-Result<std::vector<Field>> parse_format(std::string_view format) {
-  auto pieces = parse_format_spec(
-      format, [](char code) { return find_column(code) != nullptr; },
-      "Invalid job format specification: ", /*allow_fitted=*/false);
-  if (!pieces) return Result<std::vector<Field>>::fail(pieces.error());
-  std::vector<Field> fields;
-  for (FormatPiece& piece : *pieces) {
-    const Column* column = piece.code ? find_column(piece.code) : nullptr;
-    fields.push_back(Field{column, std::move(piece.text), piece.width, piece.right});
-  }
-  return Result<std::vector<Field>>::ok(std::move(fields));
-}
-
-void append_cell(std::string& out, std::string_view text, const Field& field, bool cut) {
-  append_padded(out, text, field.width, field.right, cut);
-}
-
-void append_header(std::string& out, const std::vector<Field>& fields) {
-  for (const Field& field : fields) {
-    if (!field.column) {
-      out += field.text;
-      continue;
-    }
-    append_cell(out, field.column->header, field, field.column->cut_header);
-  }
-  out += '\n';
-}
-
-void append_job(std::string& out, const std::vector<Field>& fields, const pb::JobRecord& job,
-                int64_t now) {
-  for (const Field& field : fields) {
-    if (!field.column) {
-      out += field.text;
-      continue;
-    }
-    Cell cell = field.column->cell(job, now);
-    append_cell(out, cell.text, field, cell.cut);
-  }
-  out += '\n';
+  return key.descending ? -c : c;
 }
 
 }  // namespace
 
+Result<SqueueLayout> parse_squeue_format(std::string_view format) {
+  if (equals_ignore_case(format, "%all")) return Result<SqueueLayout>::ok(all_fields());
+  auto pieces = parse_format_spec(
+      format, [](char code) { return squeue::find_column(code) != nullptr; },
+      "Invalid job format specification: ", /*allow_fitted=*/false);
+  if (!pieces) return Result<SqueueLayout>::fail(pieces.error());
+  SqueueLayout layout;
+  for (FormatPiece& piece : *pieces) {
+    const Column* column = piece.code ? squeue::find_column(piece.code) : nullptr;
+    layout.push_back(SqueueField{column, std::move(piece.text), piece.width, piece.right});
+  }
+  return Result<SqueueLayout>::ok(std::move(layout));
+}
+
+Result<SqueueLayout> parse_squeue_long_format(std::string_view format) {
+  SqueueLayout layout;
+  size_t start = 0;
+  while (start <= format.size()) {
+    size_t end = format.find(',', start);
+    if (end == std::string_view::npos) end = format.size();
+    std::string_view token = format.substr(start, end - start);
+    start = end + 1;
+    if (token.empty()) continue;  // "a,,b" and the trailing "," OOD sends
+
+    SqueueField field;
+    field.width = 20;
+    std::string_view name = token;
+    std::string suffix;
+    if (size_t colon = token.find(':'); colon != std::string_view::npos) {
+      name = token.substr(0, colon);
+      std::string_view spec = token.substr(colon + 1);
+      if (!spec.empty() && spec.front() == '.') {
+        field.right = true;
+        spec.remove_prefix(1);
+      }
+      size_t digits = 0;
+      field.width = 0;
+      while (digits < spec.size() && std::isdigit(static_cast<unsigned char>(spec[digits]))) {
+        field.width = field.width * 10 + (spec[digits++] - '0');
+        if (field.width > 100000) {
+          return Result<SqueueLayout>::fail("Invalid job format specification: " + std::string(token));
+        }
+      }
+      suffix = spec.substr(digits);
+    }
+    const Column* column = squeue::find_long_column(name);
+    if (!column) return Result<SqueueLayout>::fail("Invalid job format specification: " + std::string(name));
+    field.column = column;
+    layout.push_back(std::move(field));
+    if (!suffix.empty()) layout.push_back(literal(std::move(suffix)));
+  }
+  return Result<SqueueLayout>::ok(std::move(layout));
+}
+
+std::string render_squeue(const SqueueLayout& layout, const std::vector<const pb::JobRecord*>& jobs,
+                          int64_t now, bool header) {
+  std::string out;
+  if (header) append_header(out, layout);
+  for (const pb::JobRecord* job : jobs) append_job(out, layout, *job, now);
+  return out;
+}
+
 Result<std::string> format_squeue(const std::vector<const pb::JobRecord*>& jobs,
                                   std::string_view format, int64_t now, bool header) {
-  auto fields = parse_format(format);
-  if (!fields) return Result<std::string>::fail(fields.error());
-  std::string out;
-  if (header) append_header(out, *fields);
-  for (const pb::JobRecord* job : jobs) append_job(out, *fields, *job, now);
-  return Result<std::string>::ok(std::move(out));
+  auto layout = parse_squeue_format(format);
+  if (!layout) return Result<std::string>::fail(layout.error());
+  return Result<std::string>::ok(render_squeue(*layout, jobs, now, header));
 }
 
 std::string job_display_id(const pb::JobRecord& job) {
-  std::string task = task_part(job);
-  if (task.empty()) return std::to_string(job.job_id());
-  bool bracketed = is_array_meta(job) && pending_tasks(job).count() > 1;
+  if (job.array_job_id() == 0) return std::to_string(job.job_id());
   std::string id = std::to_string(job.array_job_id()) + "_";
-  return bracketed ? id + "[" + task + "]" : id + task;
+  if (job.is_array_task()) return id + std::to_string(job.array_task_id());
+  if (!is_array_meta(job)) return std::to_string(job.job_id());
+  TaskSet tasks = pending_tasks(job);
+  if (tasks.count() == 1) return id + std::to_string(tasks.first());
+  std::string ranges = tasks.to_string();
+  if (job.array_throttle() > 0) ranges += "%" + std::to_string(job.array_throttle());
+  return id + "[" + ranges + "]";
+}
+
+std::vector<pb::JobRecord> expand_array_tasks(const std::vector<const pb::JobRecord*>& jobs) {
+  std::vector<pb::JobRecord> out;
+  out.reserve(jobs.size());
+  for (const pb::JobRecord* job : jobs) {
+    if (!is_array_meta(*job)) {
+      out.push_back(*job);
+      continue;
+    }
+    for (const TaskSet::Interval& interval : pending_tasks(*job).intervals()) {
+      for (uint64_t task = interval.first; task <= interval.second; ++task) {
+        pb::JobRecord one = *job;
+        one.clear_array_pending();
+        pb::TaskRange* range = one.add_array_pending();
+        range->set_first(static_cast<uint32_t>(task));
+        range->set_last(static_cast<uint32_t>(task));
+        out.push_back(std::move(one));
+      }
+    }
+  }
+  return out;
+}
+
+Result<std::vector<SqueueSortKey>> parse_squeue_sort(std::string_view spec) {
+  using R = Result<std::vector<SqueueSortKey>>;
+  std::vector<SqueueSortKey> keys;
+  size_t start = 0;
+  while (start <= spec.size()) {
+    size_t end = spec.find(',', start);
+    if (end == std::string_view::npos) end = spec.size();
+    std::string_view token = spec.substr(start, end - start);
+    start = end + 1;
+    if (token.empty()) continue;
+    SqueueSortKey key;
+    if (token.front() == '-' || token.front() == '+') {
+      key.descending = token.front() == '-';
+      token.remove_prefix(1);
+    }
+    if (token.size() != 1 || !squeue::find_column(token.front())) {
+      return R::fail("Invalid sort specification: " + std::string(token));
+    }
+    key.code = token.front();
+    keys.push_back(key);
+  }
+  return R::ok(std::move(keys));
+}
+
+void sort_squeue(std::vector<const pb::JobRecord*>& jobs, const std::vector<SqueueSortKey>& keys,
+                 int64_t now) {
+  auto first_task = [](const pb::JobRecord* job) {
+    return job->array_pending_size() ? job->array_pending(0).first() : job->array_task_id();
+  };
+  auto by_id = [&](const pb::JobRecord* a, const pb::JobRecord* b) {
+    if (a->job_id() != b->job_id()) return a->job_id() < b->job_id();
+    return first_task(a) < first_task(b);
+  };
+  std::stable_sort(jobs.begin(), jobs.end(), by_id);
+  std::stable_sort(jobs.begin(), jobs.end(), [&](const pb::JobRecord* a, const pb::JobRecord* b) {
+    for (const SqueueSortKey& key : keys) {
+      if (int c = compare_key(key, *a, *b, now); c != 0) return c < 0;
+    }
+    return false;
+  });
 }
 
 void sort_squeue_default(std::vector<const pb::JobRecord*>& jobs) {
-  auto before = [](const pb::JobRecord* a, const pb::JobRecord* b) {
-    if (int c = partition_of(*a).compare(partition_of(*b)); c != 0) return c < 0;
-    if (int c = job_state_compact(a->state()).compare(job_state_compact(b->state())); c != 0) {
-      return c < 0;
-    }
-    if (a->priority() != b->priority()) return a->priority() > b->priority();
-    return a->job_id() < b->job_id();
-  };
-  std::stable_sort(jobs.begin(), jobs.end(), before);
+  auto keys = parse_squeue_sort(kSqueueDefaultSort);
+  sort_squeue(jobs, *keys, 0);
 }
 
 }  // namespace drover

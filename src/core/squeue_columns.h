@@ -1,0 +1,44 @@
+// squeue's columns, internal to the core library: one row per print
+// function of Slurm's squeue (print.c), reachable by its -o letter, its -O
+// names, or both. Pure apart from group-name lookups.
+#pragma once
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "drover.pb.h"
+
+namespace drover::squeue {
+
+// One rendered value and whether Slurm cuts it to the column width
+// (durations and node lists are never cut).
+struct Cell {
+  std::string text;
+  bool cut = true;
+};
+
+using CellFn = Cell (*)(const pb::JobRecord& job, int64_t now);
+
+struct Column {
+  char code;               // -o letter; 0: reachable only through -O
+  std::string_view names;  // -O names, lower case, ' '-separated; may be empty
+  std::string_view header;
+  bool cut_header;         // Slurm never cuts the node-list headers
+  CellFn cell;
+};
+
+const Column* find_column(char code);
+// Case-insensitive, as Slurm's xstrcasecmp; "numtask..." matches by prefix.
+const Column* find_long_column(std::string_view name);
+// Every -o letter in Slurm's "%all" order (a-z, then A-Z) that has a column.
+std::string all_codes();
+
+// Facts the sort keys share with the cells.
+const std::string& partition_of(const pb::JobRecord& job);
+int64_t time_used(const pb::JobRecord& job, int64_t now);
+int64_t time_left(const pb::JobRecord& job, int64_t now);  // INT64_MAX: unlimited
+uint32_t node_count(const pb::JobRecord& job);
+uint32_t cpu_count(const pb::JobRecord& job);
+int64_t expected_end(const pb::JobRecord& job);
+
+}  // namespace drover::squeue
