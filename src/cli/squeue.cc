@@ -1,6 +1,7 @@
 // squeue: view the job queue, in Slurm's formats.
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -59,6 +60,20 @@ Result<SqueueLayout> choose_layout(const Options& o) {
   std::exit(1);
 }
 
+// getopt gives "-S -i" its argument even though it starts with '-' (a
+// descending key); CLI11 would read "-i" as an option, so join the pair.
+std::vector<std::string> join_sort_argument(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    if (args[i] == "-S" || args[i] == "--sort") {
+      args[i] = "--sort=" + args[i + 1];
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+    }
+  }
+  std::reverse(args.begin(), args.end());  // CLI11 takes them last first
+  return args;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -90,7 +105,12 @@ int main(int argc, char** argv) {
   app.add_flag("--json", o.json, "every job, as JSON");
   app.add_option("--config", o.config_flag, "Drover configuration file");
   app.set_version_flag("-V,--version", cli::kSlurmVersion);
-  CLI11_PARSE(app, argc, argv);
+  std::vector<std::string> args = join_sort_argument(argc, argv);
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
 
   if (o.long_format && !o.format.empty()) {
     std::fprintf(stderr,

@@ -271,7 +271,7 @@ TEST(SinfoFormatTest, InvalidFormats) {
   struct Case {
     std::string_view format, error;
   } cases[] = {
-      {"%P %Z", "Invalid node format specification: Z"},
+      {"%P %@", "Invalid node format specification: @"},
       {"%P %.10", "Invalid node format specification: %.10"},
   };
   for (const auto& c : cases) {
@@ -280,6 +280,133 @@ TEST(SinfoFormatTest, InvalidFormats) {
     ASSERT_FALSE(out);
     EXPECT_EQ(out.error(), c.error);
   }
+}
+
+// Toil 9 splits each line on single spaces and needs exactly 6 fields.
+TEST(SinfoFormatTest, ToilPartitionQuery) {
+  Cluster c;
+  c.node({"node1", "idle", false, 2}).last_node().set_memory_mb(6026);
+  c.partition("picluster", {"node1"}, true);
+  EXPECT_EQ(render(c, with_format("%P %G %l %p %c %m", true)),
+            "PARTITION GRES TIMELIMIT PRIO_TIER CPUS MEMORY\n"
+            "picluster* (null) infinite 1 2 6026\n");
+}
+
+TEST(SinfoFormatTest, EveryCodeHeader) {
+  Cluster c;
+  c.partition("p", {});
+  struct Case {
+    char code;
+    std::string_view header;
+  } cases[] = {
+      {'P', "PARTITION"}, {'R', "PARTITION"},     {'a', "AVAIL"},          {'l', "TIMELIMIT"},
+      {'L', "DEFAULTTIME"}, {'D', "NODES"},       {'t', "STATE"},          {'T', "STATE"},
+      {'N', "NODELIST"},  {'n', "HOSTNAMES"},     {'o', "NODE_ADDR"},      {'c', "CPUS"},
+      {'C', "CPUS(A/I/O/T)"}, {'A', "NODES(A/I)"}, {'F', "NODES(A/I/O/T)"}, {'m', "MEMORY"},
+      {'e', "FREE_MEM"},  {'d', "TMP_DISK"},      {'f', "AVAIL_FEATURES"}, {'b', "ACTIVE_FEATURES"},
+      {'G', "GRES"},      {'E', "REASON"},        {'u', "USER"},           {'U', "USER"},
+      {'H', "TIMESTAMP"}, {'z', "S:C:T"},         {'X', "SOCKETS"},        {'Y', "CORES"},
+      {'Z', "THREADS"},   {'w', "WEIGHT"},        {'s', "JOB_SIZE"},       {'h', "OVERSUBSCRIBE"},
+      {'r', "ROOT"},      {'g', "GROUPS"},        {'p', "PRIO_TIER"},      {'O', "CPU_LOAD"},
+      {'v', "VERSION"},
+  };
+  for (const auto& k : cases) {
+    SCOPED_TRACE(std::string(1, k.code));
+    SinfoOptions options = with_format(std::string("%") + k.code, true);
+    std::string out = render(c, options);
+    EXPECT_EQ(out.substr(0, out.find('\n')), k.header);
+  }
+}
+
+// Spec §4.1: -l (single-space separated, date line printed by the CLI).
+TEST(SinfoFormatTest, LongView) {
+  Cluster c;
+  for (const char* n : {"node1", "node2", "node3", "node4"}) c.node({n, "idle"});
+  c.partition("debug", {"node1", "node2", "node3", "node4"}, true);
+  SinfoOptions options = with_format(sinfo_view_format(false, true, false, false), true);
+  EXPECT_EQ(render(c, options),
+            "PARTITION AVAIL  TIMELIMIT   JOB_SIZE ROOT OVERSUBS     GROUPS  NODES       STATE NODELIST\n"
+            "debug*       up   infinite 1-infinite   no       NO        all      4        idle node[1-4]\n");
+}
+
+// Spec §4.1: -N -l, partition right-justified, features (null), reason none.
+TEST(SinfoFormatTest, NodeLongView) {
+  Cluster c;
+  c.node({"node1", "idle"}).last_node().set_memory_mb(900);
+  c.partition("debug", {"node1"}, true);
+  SinfoOptions options = with_format(sinfo_view_format(true, true, false, false), true);
+  options.node_oriented = true;
+  EXPECT_EQ(render(c, options),
+            "NODELIST   NODES PARTITION       STATE CPUS    S:C:T MEMORY TMP_DISK WEIGHT AVAIL_FE REASON"
+            "              \n"
+            "node1          1    debug*        idle    4    4:1:1    900        0      1   (null) none"
+            "                \n");
+}
+
+// Spec §4.1: -s, allocated/idle/other/total per partition.
+TEST(SinfoFormatTest, SummarizeView) {
+  Cluster c;
+  c.node({"node1", "alloc", false, 4, 4}).node({"node2", "idle"}).node({"node3", "idle"});
+  c.node({"node4", "down", true});
+  c.partition("debug", {"node1", "node2", "node3", "node4"}, true, 30);
+  EXPECT_EQ(render(c, with_format(sinfo_view_format(false, false, true, false), true)),
+            "PARTITION AVAIL  TIMELIMIT   NODES(A/I/O/T)  NODELIST\n"
+            "debug*       up      30:00          1/2/1/4  node[1-4]\n");
+}
+
+// Spec §4.1: -R lists each (reason, user, time) once across partitions,
+// only for nodes out of service.
+TEST(SinfoFormatTest, ReasonsView) {
+  Cluster c;
+  c.node({"node1", "idle"});
+  c.node({"node3", "drain"}).last_node().set_reason("maintenance");
+  c.node({"node4", "drain"}).last_node().set_reason("maintenance");
+  c.node({"node5", "down", true}).last_node().set_reason("Not responding");
+  c.partition("a", {"node1", "node3", "node4", "node5"}, true).partition("b", {"node3", "node4"});
+  SinfoOptions options = with_format(sinfo_view_format(false, false, false, true), true);
+  options.reasons = true;
+  EXPECT_EQ(render(c, options),
+            "REASON               USER      TIMESTAMP           NODELIST\n"
+            "Not responding       Unknown   Unknown             node5\n"
+            "maintenance          Unknown   Unknown             node[3-4]\n");
+}
+
+// -e: nodes that differ in CPUs or memory go on separate lines instead of "4+".
+TEST(SinfoFormatTest, ExactSplitsNumericColumns) {
+  Cluster c;
+  c.node({"n1", "idle", false, 4}).node({"n2", "idle", false, 8}).node({"n3", "idle", false, 4});
+  c.partition("p", {"n1", "n2", "n3"});
+  SinfoOptions options = with_format("%R %c %N");
+  EXPECT_EQ(render(c, options), "p 4+ n[1-3]\n");
+  options.exact = true;
+  EXPECT_EQ(render(c, options), "p 4 n[1,3]\np 8 n2\n");
+}
+
+TEST(SinfoFormatTest, RespondingAndDeadAndNodeFilters) {
+  SinfoOptions options = with_format("%t %N");
+  options.dead_only = true;
+  EXPECT_EQ(render(picluster(), options), "down* node4\n");
+  options = with_format("%t %N");
+  options.responding_only = true;
+  options.nodes = {"node1", "node4", "node5"};
+  EXPECT_EQ(render(picluster(), options), "mix node1\nalloc node5\n");
+}
+
+// OOD: sinfo -ahNO nodehost:100,gres:512,gresused:512,statelong
+TEST(SinfoFormatTest, LongFieldNames) {
+  Cluster c;
+  c.node({"node1", "idle"}).partition("p", {"node1"});
+  SinfoOptions options = with_format("NodeHost:8,GRES:7,statelong:.6|,CPUsState");
+  options.long_fields = true;
+  options.node_oriented = true;
+  options.header = true;
+  EXPECT_EQ(render(c, options),
+            "HOSTNAMESGRES    STATE|CPUS(A/I/O/T)       \n"
+            "node1   (null)    idle|0/4/0/4             \n");
+  options.format = "nodehost,bogus";
+  auto bad = format_sinfo(c.reply(), options);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error(), "Invalid node format specification: bogus");
 }
 
 }  // namespace

@@ -340,7 +340,7 @@ TEST_F(SqueueFormatTest, InvalidFormats) {
   struct Case {
     std::string_view format, error;
   } cases[] = {
-      {"%i %z", "Invalid job format specification: z"},
+      {"%i %@", "Invalid job format specification: @"},
       {"%.18", "Invalid job format specification: %.18"},
       {"abc%", "Invalid job format specification: %"},
       {"%999999999i", "Invalid job format specification: %999999"},
