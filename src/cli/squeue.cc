@@ -12,6 +12,7 @@
 #include "drover/queue_json.h"
 #include "drover/squeue_filter.h"
 #include "drover/squeue_format.h"
+#include "drover/squeue_steps.h"
 
 using namespace drover;
 
@@ -37,7 +38,8 @@ struct Options {
   bool start = false, json = false, noconvert = false;
   int verbose = 0;
   std::string users, jobs, partitions, states, names, format, format_long, sort, config_flag;
-  std::string accounts, qos, reservation, licenses, nodelist, iterate;
+  std::string accounts, qos, reservation, licenses, nodelist, iterate, steps;
+  bool step_view = false;  // -s, with or without a list
 };
 
 // The layout squeue prints with: -o, -O, --start, -l, the environment, or
@@ -98,6 +100,8 @@ int main(int argc, char** argv) {
   app.add_option("-q,--qos", o.qos, "QOS names, comma separated");
   app.add_option("-R,--reservation", o.reservation, "reservation name");
   app.add_option("-S,--sort", o.sort, "sort keys: [+|-]letter,...");
+  CLI::Option* steps_option =
+      app.add_option("-s,--steps", o.steps, "job steps (job.step list optional)")->expected(0, 1);
   app.add_flag("--start", o.start, "pending jobs and their expected start times");
   app.add_option("-t,--states", o.states, "states, comma separated, or all");
   app.add_option("-u,--user,--users", o.users, "users (names or uids), comma separated");
@@ -112,6 +116,7 @@ int main(int argc, char** argv) {
     return app.exit(e);
   }
 
+  o.step_view = steps_option->count() > 0;
   if (o.long_format && !o.format.empty()) {
     std::fprintf(stderr,
                  "squeue: fatal: Options -o(--format) and -l(--long) are mutually exclusive. "
@@ -175,6 +180,18 @@ int main(int argc, char** argv) {
       std::string text = squeue_json(records, listing.now());
       std::fwrite(text.data(), 1, text.size(), stdout);
       return 0;
+    }
+    if (o.step_view) {
+      Result<std::string> text = format_squeue_steps(records, cli::split_list(o.steps),
+                                                     o.format.empty() ? kSqueueStepFormat : o.format,
+                                                     listing.now(), !o.no_header);
+      if (!text) fail(text.error());
+      std::fwrite(text->data(), 1, text->size(), stdout);
+      if (!iterate) return 0;
+      std::printf("\n");
+      std::fflush(stdout);
+      std::this_thread::sleep_for(std::chrono::seconds(iterate));
+      continue;
     }
     std::vector<pb::JobRecord> expanded;
     if (o.array) {

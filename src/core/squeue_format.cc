@@ -233,7 +233,8 @@ std::vector<pb::JobRecord> expand_array_tasks(const std::vector<const pb::JobRec
       out.push_back(*job);
       continue;
     }
-    for (const TaskSet::Interval& interval : pending_tasks(*job).intervals()) {
+    TaskSet tasks = pending_tasks(*job);  // kept alive: the loop walks its intervals
+    for (const TaskSet::Interval& interval : tasks.intervals()) {
       for (uint64_t task = interval.first; task <= interval.second; ++task) {
         pb::JobRecord one = *job;
         one.clear_array_pending();

@@ -402,7 +402,7 @@ TEST(SinfoFormatTest, LongFieldNames) {
   options.header = true;
   EXPECT_EQ(render(c, options),
             "HOSTNAMESGRES    STATE|CPUS(A/I/O/T)       \n"
-            "node1   (null)    idle|0/4/0/4             \n");
+            "node1   (null)   idle|0/4/0/4             \n");
   options.format = "nodehost,bogus";
   auto bad = format_sinfo(c.reply(), options);
   ASSERT_FALSE(bad);

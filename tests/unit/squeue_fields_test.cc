@@ -142,7 +142,7 @@ TEST_F(SqueueFieldsTest, StartFormatHeader) {
             "           NODELIST(REASON)\n");
   EXPECT_EQ(field(job(5, pb::JOB_PENDING), kSqueueStartFormat),
             "                 5 picluster   job.sh    alice PD                 N/A      1 (null)     "
-            "        (None)");
+            "          (None)");
 }
 
 TEST_F(SqueueFieldsTest, AllIsEveryCodePipeSeparated) {
