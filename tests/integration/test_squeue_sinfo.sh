@@ -21,7 +21,7 @@ assert_eq "PARTITION GRES TIMELIMIT PRIO_TIER CPUS MEMORY
 picluster* (null) 1-00:00:00 1 2+ 1024" "$out" "Toil's sinfo query"
 assert_eq 6 "$(sed -n 2p <<<"$out" | tr ' ' '\n' | wc -l)" "Toil splits into 6 fields"
 
-run=$(sbatch --parsable -J sq-run -A physics --comment=rule_a -t 30 --wrap='touch running; sleep 300')
+run=$(sbatch --parsable -J sq-run -t 30 --wrap='touch running; sleep 300')
 held=$(sbatch --parsable -H -J sq-held --wrap=true)
 arr=$(sbatch --parsable -H -J sq-arr -a 0-3%2 --wrap=true)
 wait_until 20 test -e running
@@ -35,9 +35,9 @@ assert_eq "$run" "$(squeue --user="$USER" --states=R,S,CG,RS,SI,SO,ST --noheader
 assert_eq "${arr}_[0-3%2]" "$(squeue -h -t pd -n sq-arr -o %i)" "pending array collapsed without -r"
 
 # OOD: every field followed by \x1f, trailing comma; the header ends with \x1f too.
-out=$(squeue --all --states=all --noconvert -O "JobID:$us,StateCompact:$us,Name:$us,Account:$us,Comment:$us," -j "$run")
-assert_eq "JOBID${us}ST${us}NAME${us}ACCOUNT${us}COMMENT${us}
-$run${us}R${us}sq-run${us}physics${us}rule_a${us}" "$out" "OOD -O with \\x1f suffixes"
+out=$(squeue --all --states=all --noconvert -O "JobID:$us,StateCompact:$us,Name:$us,Partition:$us,Account:$us," -j "$run")
+assert_eq "JOBID${us}ST${us}NAME${us}PARTITION${us}ACCOUNT${us}
+$run${us}R${us}sq-run${us}picluster${us}(null)${us}" "$out" "OOD -O with \\x1f suffixes"
 assert_eq "$(printf '%-20s%-20s' JOBID STATE)" "$(squeue -O JobID,State -j "$run" | head -n 1)" "-O default width 20"
 assert_eq "$(printf '%8s|%s' "$run" RUNNING)" "$(squeue -h -O 'jobid:.8|,state:' -j "$run")" "-O right-justified"
 
@@ -56,11 +56,11 @@ assert_eq "squeue: error: --iterate=0" "$(cat err)" "bad iterate"
 assert_eq "$run" "$(squeue -h -w "$node" -o %i)" "-w the node the job runs on"
 other=$(sinfo -h -N -o %N | grep -vx "$node")
 assert_eq "" "$(squeue -h -w "$other" -o %i)" "-w another node"
-assert_eq "$arr $held $run" "$(echo $(squeue -h -S -i -o %i))" "-S -i"
-assert_eq "$run $held $arr" "$(echo $(squeue -h -S i -o %i))" "-S i"
-assert_eq "$run" "$(squeue -h -A PHYSICS -o %i)" "-A, case-insensitive"
+assert_eq "$arr $held $run" "$(echo $(squeue -h -S -i -o %A))" "-S -i"
+assert_eq "$run $held $arr" "$(echo $(squeue -h -S i -o %A))" "-S i"
+assert_eq "" "$(squeue -h -A physics -o %i)" "-A, no job has that account"
 assert_eq 3 "$(squeue -h --me -o %i | wc -l)" "--me"
-assert_eq "rule_a|physics|(null)|30:00" "$(squeue -h -j "$run" -o '%k|%a|%E|%.4l')" "submitted options in codes"
+assert_eq "(null)|(null)|(null)|30:00|job_$run" "$(squeue -h -j "$run" -o '%k|%a|%E|%.4l|job_%A')" "codes and literal text"
 
 # -l: a date line, then the long header.
 out=$(squeue -l -j "$held")
@@ -68,6 +68,12 @@ out=$(squeue -l -j "$held")
 assert_eq "             JOBID PARTITION     NAME     USER    STATE       TIME TIME_LIMI  NODES NODELIST(REASON)" \
   "$(sed -n 2p <<<"$out")" "-l header"
 assert_eq "" "$(squeue -l -h -j "$held" | grep -v "^ *$held ")" "-l -h has no date line"
+
+# -s: running steps, the batch script as ID.batch.
+assert_eq "         STEPID     NAME PARTITION     USER      TIME NODELIST" "$(squeue -s | head -n 1)" "-s header"
+assert_eq "$run.batch batch $node" "$(squeue -h -s -o '%i %j %N')" "-s lists the batch step"
+assert_eq "$run.batch" "$(squeue -h -s "$run.batch" -o %i)" "-s with a step list"
+assert_eq "" "$(squeue -h -s "$run.0" -o %i)" "-s with a step that does not exist"
 
 # --start: pending jobs only, sorted by start time, Slurm's layout.
 out=$(squeue --start)
