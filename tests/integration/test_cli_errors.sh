@@ -35,7 +35,7 @@ assert_contains "$out" "sbatch: error: Invalid directive found in batch script"
 expect_error 1 "slurm_load_jobs error: Invalid job id specified" squeue -j 99999
 expect_error 1 "squeue: error: Invalid job id: abc" squeue -j abc
 expect_error 1 "squeue: error: Invalid job state specified: bogus
-squeue: error: Valid job states include: PENDING,RUNNING,COMPLETED,CANCELLED,FAILED,TIMEOUT,NODE_FAIL,OUT_OF_MEMORY" \
+squeue: error: Valid job states include: PENDING,RUNNING,SUSPENDED,COMPLETED,CANCELLED,FAILED,TIMEOUT,NODE_FAIL,PREEMPTED,BOOT_FAIL,DEADLINE,OUT_OF_MEMORY,COMPLETING,CONFIGURING,RESIZING,REVOKED,SPECIAL_EXIT" \
   squeue -t bogus
 out=$(squeue -u no_such_user_here 2>&1) || fail "squeue -u unknown should exit 0"
 assert_contains "$out" "squeue: error: Invalid user: no_such_user_here"

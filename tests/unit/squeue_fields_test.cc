@@ -7,6 +7,7 @@
 #include <ctime>
 
 #include "drover/squeue_format.h"
+#include "drover/squeue_steps.h"
 #include "drover/time_format.h"
 
 namespace drover {
@@ -229,6 +230,44 @@ TEST_F(SqueueFieldsTest, SortKeys) {
   auto bad = parse_squeue_sort("i,@");
   ASSERT_FALSE(bad);
   EXPECT_EQ(bad.error(), "Invalid sort specification: @");
+}
+
+// squeue -s (spec §3.1): the batch script as ID.batch, then live srun steps.
+TEST_F(SqueueFieldsTest, Steps) {
+  pb::JobRecord r = job(20, pb::JOB_RUNNING);
+  r.set_start_time(kNow - 65);
+  r.add_nodes("node2");
+  r.add_nodes("node1");
+  pb::StepRecord* live = r.add_steps();
+  live->set_step_id(0);
+  live->set_name("hostname");
+  live->add_nodes("node1");
+  live->add_nodes("node2");
+  live->set_ntasks(2);
+  live->set_start_time(kNow - 5);
+  pb::StepRecord* ended = r.add_steps();
+  ended->set_step_id(1);
+  ended->set_end_time(kNow - 1);
+  pb::JobRecord task = job(22, pb::JOB_RUNNING);
+  task.set_array_job_id(21);
+  task.set_is_array_task(true);
+  task.set_array_task_id(4);
+  task.set_start_time(kNow - 1);
+  pb::JobRecord pending = job(23, pb::JOB_PENDING);
+
+  auto out = format_squeue_steps({&r, &task, &pending}, {}, kSqueueStepFormat, kNow, true);
+  ASSERT_TRUE(out) << out.error();
+  EXPECT_EQ(*out,
+            "         STEPID     NAME PARTITION     USER      TIME NODELIST\n"
+            "       20.batch    batch picluster    alice      1:05 node2\n"
+            "           20.0 hostname picluster    alice      0:05 node[1-2]\n"
+            "     21_4.batch    batch picluster    alice      0:01 \n");
+  out = format_squeue_steps({&r}, {"20.0"}, "%i|%A|%l|%U", kNow, false);
+  ASSERT_TRUE(out);
+  EXPECT_EQ(*out, "20.0|2|UNLIMITED|1000\n");
+  auto bad = format_squeue_steps({&r}, {}, "%i %D", kNow, false);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error(), "Invalid job step format specification: D");
 }
 
 }  // namespace
