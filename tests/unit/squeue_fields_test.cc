@@ -103,6 +103,25 @@ TEST_F(SqueueFieldsTest, LongFormatWidths) {
   EXPECT_EQ(render_long({r}, "NumTasks:|,numtask:|,USERNAME:", false), "1|1|alice\n");
 }
 
+// Every field Open OnDemand asks for (clients.md §2), in its own spelling.
+TEST_F(SqueueFieldsTest, EveryOpenOnDemandFieldIsKnown) {
+  std::string format;
+  for (const char* name :
+       {"Account", "JobID", "BatchHost", "MinCpus", "NumCPUs", "MinTmpDisk", "NumNodes", "EndTime", "Dependency",
+        "Feature", "ArrayJobID", "GroupName", "GroupID", "OverSubscribe", "Sockets", "JobArrayID", "Cores", "Name",
+        "Threads", "Comment", "ArrayTaskID", "TimeLimit", "TimeLeft", "MinMemory", "TimeUsed", "ReqNodes",
+        "NodeList", "Command", "Contiguous", "QOS", "Partition", "PriorityLong", "Reason", "StartTime",
+        "StateCompact", "State", "UserName", "UserID", "Reservation", "SubmitTime", "WCKey", "Licenses", "ExcNodes",
+        "CoreSpec", "Nice", "SchedNodes", "SCT", "WorkDir", "tres-alloc", "tres-per-node"}) {
+    SCOPED_TRACE(name);
+    EXPECT_TRUE(parse_squeue_long_format(name));
+    format += std::string(name) + ":\x1f,";
+  }
+  std::string out = render_long({job(3, pb::JOB_PENDING)}, format, true);
+  EXPECT_EQ(std::count(out.begin(), out.end(), '\x1f'), 100);  // 50 fields, header and row
+  EXPECT_EQ(out.substr(0, 24), "ACCOUNT\x1fJOBID\x1f" "EXEC_HOST\x1f");
+}
+
 TEST_F(SqueueFieldsTest, LongFormatErrors) {
   auto bad = parse_squeue_long_format("JobID,Nope:5");
   ASSERT_FALSE(bad);
