@@ -76,12 +76,10 @@ std::vector<std::string> join_sort_argument(int argc, char** argv) {
   return args;
 }
 
-}  // namespace
-
-int main(int argc, char** argv) {
-  CLI::App app{"squeue: view jobs in the Drover queue"};
+// Slurm's options, spelled as getopt_long accepts them. Returns -s's option,
+// whose list is optional.
+CLI::Option* add_options(CLI::App& app, Options& o) {
   app.set_help_flag("--help", "print this help and exit");
-  Options o;
   app.add_option("-A,--account,--accounts", o.accounts, "accounts, comma separated");
   app.add_flag("-a,--all", o.all, "all partitions (every partition is visible)");
   app.add_flag("-r,--array,--array-unique", o.array, "one line per array task");
@@ -100,8 +98,7 @@ int main(int argc, char** argv) {
   app.add_option("-q,--qos", o.qos, "QOS names, comma separated");
   app.add_option("-R,--reservation", o.reservation, "reservation name");
   app.add_option("-S,--sort", o.sort, "sort keys: [+|-]letter,...");
-  CLI::Option* steps_option =
-      app.add_option("-s,--steps", o.steps, "job steps (job.step list optional)")->expected(0, 1);
+  CLI::Option* steps = app.add_option("-s,--steps", o.steps, "job steps (job.step list optional)")->expected(0, 1);
   app.add_flag("--start", o.start, "pending jobs and their expected start times");
   app.add_option("-t,--states", o.states, "states, comma separated, or all");
   app.add_option("-u,--user,--users", o.users, "users (names or uids), comma separated");
@@ -109,26 +106,12 @@ int main(int argc, char** argv) {
   app.add_flag("--json", o.json, "every job, as JSON");
   app.add_option("--config", o.config_flag, "Drover configuration file");
   app.set_version_flag("-V,--version", cli::kSlurmVersion);
-  std::vector<std::string> args = join_sort_argument(argc, argv);
-  try {
-    app.parse(args);
-  } catch (const CLI::ParseError& e) {
-    return app.exit(e);
-  }
+  return steps;
+}
 
-  o.step_view = steps_option->count() > 0;
-  if (o.long_format && !o.format.empty()) {
-    std::fprintf(stderr,
-                 "squeue: fatal: Options -o(--format) and -l(--long) are mutually exclusive. "
-                 "Please remove one and retry.\n");
-    return 1;
-  }
-  if (!o.format.empty() && !o.format_long.empty()) fail("-O (--Format) is incompatible with -o (--format)");
-  int iterate = 0;
-  if (!o.iterate.empty()) {
-    iterate = std::atoi(o.iterate.c_str());
-    if (iterate <= 0) fail("--iterate=" + o.iterate);
-  }
+// SQUEUE_* variables fill what the command line left unset; --start brings
+// its own sort and states.
+void apply_environment(Options& o) {
   if (std::getenv("SQUEUE_ALL")) o.all = true;
   if (std::getenv("SQUEUE_ARRAY")) o.array = true;
   from_env(o.sort, "SQUEUE_SORT");
@@ -142,69 +125,97 @@ int main(int argc, char** argv) {
     if (o.sort.empty()) o.sort = "S";
     if (o.states.empty()) o.states = "PD";
   }
+}
+
+QueueFilter make_filter(const Options& o) {
+  QueueFilter filter;
+  if (o.json) {
+    // Slurm 22.05's --json dumps every job it holds; filters do not apply.
+    filter.request.set_all_states(true);
+    return filter;
+  }
+  QueueQuery query{o.jobs, o.partitions, o.names, o.states, o.accounts, o.qos, o.reservation,
+                   o.licenses, o.nodelist, {}, o.me || !o.users.empty()};
+  if (o.me) query.uids.push_back(::geteuid());
+  if (!o.users.empty()) {
+    bool all_valid;
+    std::vector<uint32_t> uids = cli::resolve_users("squeue", o.users, all_valid);
+    query.uids.insert(query.uids.end(), uids.begin(), uids.end());
+  }
+  Result<QueueFilter> made = make_queue_filter(query);
+  if (!made) fail(made.error());
+  return std::move(*made);
+}
+
+// One report from one reply: JSON, steps, or the job table.
+std::string report(const Options& o, const SqueueLayout& layout, const std::vector<SqueueSortKey>& keys,
+                   const QueueFilter& filter, const pb::ListJobsReply& listing, bool dated) {
+  std::vector<const pb::JobRecord*> records;
+  for (const pb::JobRecord& job : listing.jobs()) {
+    if (filter.keep(job)) records.push_back(&job);
+  }
+  if (o.json) return squeue_json(records, listing.now());
+  if (o.step_view) {
+    Result<std::string> text = format_squeue_steps(records, cli::split_list(o.steps),
+                                                   o.format.empty() ? kSqueueStepFormat : o.format,
+                                                   listing.now(), !o.no_header);
+    if (!text) fail(text.error());
+    return *text;
+  }
+  std::vector<pb::JobRecord> expanded;
+  if (o.array) {
+    expanded = expand_array_tasks(records);
+    records.clear();
+    for (const pb::JobRecord& job : expanded) records.push_back(&job);
+  }
+  sort_squeue(records, keys, listing.now());
+  std::string text = dated ? date_line() + "\n" : "";
+  return text + render_squeue(layout, records, listing.now(), !o.no_header);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"squeue: view jobs in the Drover queue"};
+  Options o;
+  CLI::Option* steps_option = add_options(app, o);
+  std::vector<std::string> args = join_sort_argument(argc, argv);
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
+  o.step_view = steps_option->count() > 0;
+  if (o.long_format && !o.format.empty()) {
+    std::fprintf(stderr,
+                 "squeue: fatal: Options -o(--format) and -l(--long) are mutually exclusive. "
+                 "Please remove one and retry.\n");
+    return 1;
+  }
+  if (!o.format.empty() && !o.format_long.empty()) fail("-O (--Format) is incompatible with -o (--format)");
+  int iterate = 0;
+  if (!o.iterate.empty()) {
+    iterate = std::atoi(o.iterate.c_str());
+    if (iterate <= 0) fail("--iterate=" + o.iterate);
+  }
+  apply_environment(o);
 
   Result<SqueueLayout> layout = choose_layout(o);
   if (!layout) fail(layout.error());
   auto sort_keys = parse_squeue_sort(o.sort.empty() ? kSqueueDefaultSort : o.sort);
   if (!sort_keys) fail(sort_keys.error());
-
-  QueueFilter filter;
-  if (o.json) {
-    // Slurm 22.05's --json dumps every job it holds; filters do not apply.
-    filter.request.set_all_states(true);
-  } else {
-    QueueQuery query{o.jobs, o.partitions, o.names, o.states, o.accounts, o.qos, o.reservation,
-                     o.licenses, o.nodelist, {}, o.me || !o.users.empty()};
-    if (o.me) query.uids.push_back(::geteuid());
-    if (!o.users.empty()) {
-      bool all_valid;
-      std::vector<uint32_t> uids = cli::resolve_users("squeue", o.users, all_valid);
-      query.uids.insert(query.uids.end(), uids.begin(), uids.end());
-    }
-    Result<QueueFilter> made = make_queue_filter(query);
-    if (!made) fail(made.error());
-    filter = std::move(*made);
-  }
+  QueueFilter filter = make_filter(o);
 
   ControllerClient client(load_cli_config("squeue", o.config_flag));
   pb::Message request;
   *request.mutable_list_jobs()->mutable_filter() = filter.request;
+  // Slurm dates its report when it may be one of many (-i) or long (-l).
+  bool dated = !o.json && !o.step_view && !o.no_header && (iterate || o.long_format || o.verbose);
   for (;;) {
     pb::Message reply = cli::call_or_exit(client, request, "squeue", "slurm_load_jobs error: ", false);
-    const pb::ListJobsReply& listing = reply.list_jobs_reply();
-    std::vector<const pb::JobRecord*> records;
-    for (const pb::JobRecord& job : listing.jobs()) {
-      if (filter.keep(job)) records.push_back(&job);
-    }
-    if (o.json) {
-      std::string text = squeue_json(records, listing.now());
-      std::fwrite(text.data(), 1, text.size(), stdout);
-      return 0;
-    }
-    if (o.step_view) {
-      Result<std::string> text = format_squeue_steps(records, cli::split_list(o.steps),
-                                                     o.format.empty() ? kSqueueStepFormat : o.format,
-                                                     listing.now(), !o.no_header);
-      if (!text) fail(text.error());
-      std::fwrite(text->data(), 1, text->size(), stdout);
-      if (!iterate) return 0;
-      std::printf("\n");
-      std::fflush(stdout);
-      std::this_thread::sleep_for(std::chrono::seconds(iterate));
-      continue;
-    }
-    std::vector<pb::JobRecord> expanded;
-    if (o.array) {
-      expanded = expand_array_tasks(records);
-      records.clear();
-      for (const pb::JobRecord& job : expanded) records.push_back(&job);
-    }
-    sort_squeue(records, *sort_keys, listing.now());
-    // Slurm dates its report when it may be one of many (-i) or long (-l).
-    if (!o.no_header && (iterate || o.long_format || o.verbose)) std::printf("%s\n", date_line().c_str());
-    std::string text = render_squeue(*layout, records, listing.now(), !o.no_header);
+    std::string text = report(o, *layout, *sort_keys, filter, reply.list_jobs_reply(), dated);
     std::fwrite(text.data(), 1, text.size(), stdout);
-    if (!iterate) return 0;
+    if (!iterate || o.json) return 0;
     std::printf("\n");
     std::fflush(stdout);
     std::this_thread::sleep_for(std::chrono::seconds(iterate));
