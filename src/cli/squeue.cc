@@ -104,6 +104,17 @@ CLI::Option* add_options(CLI::App& app, Options& o) {
   app.add_option("-u,--user,--users", o.users, "users (names or uids), comma separated");
   app.add_flag("-v,--verbose", o.verbose, "more messages");
   app.add_flag("--json", o.json, "every job, as JSON");
+  app.add_flag_callback("--usage", [] {
+    // Slurm's _usage(), byte for byte (its last line starts with a tab).
+    std::fputs("Usage: squeue [-A account] [--clusters names] [-i seconds] [--job jobid]\n"
+               "              [-n name] [-o format] [-p partitions] [--qos qos]\n"
+               "              [--reservation reservation] [--sort fields] [--start]\n"
+               "              [--step step_id] [-t states] [-u user_name] [--usage]\n"
+               "              [-L licenses] [-w nodes] [--federation] [--local] [--sibling]\n"
+               "\t      [-ahjlrsv]\n",
+               stdout);
+    std::exit(0);
+  }, "print a short usage message and exit");
   app.add_option("--config", o.config_flag, "Drover configuration file");
   app.set_version_flag("-V,--version", cli::kSlurmVersion);
   return steps;

@@ -41,6 +41,9 @@ $run${us}R${us}sq-run${us}picluster${us}(null)${us}" "$out" "OOD -O with \\x1f s
 assert_eq "$(printf '%-20s%-20s' JOBID STATE)" "$(squeue -O JobID,State -j "$run" | head -n 1)" "-O default width 20"
 assert_eq "$(printf '%8s|%s' "$run" RUNNING)" "$(squeue -h -O 'jobid:.8|,state:' -j "$run")" "-O right-justified"
 
+assert_eq "Usage: squeue [-A account] [--clusters names] [-i seconds] [--job jobid]" "$(squeue --usage | head -n 1)" \
+  "--usage"
+
 # Bad input: Slurm's words, exit 1.
 if squeue -t bogus >/dev/null 2>err; then fail "bad state accepted"; fi
 assert_contains "$(cat err)" "squeue: error: Invalid job state specified: bogus" "bad state"
