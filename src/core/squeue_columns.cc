@@ -54,7 +54,6 @@ std::string with_unit(double value, int unit) {
 
 std::string iso_or_na(int64_t epoch) { return epoch ? format_iso_time(epoch) : "N/A"; }
 std::string or_null(const std::string& text) { return text.empty() ? "(null)" : text; }
-std::string or_na(const std::string& text) { return text.empty() ? "N/A" : text; }
 
 std::string task_part(const pb::JobRecord& job) {
   if (job.array_job_id() == 0) return "";
@@ -412,7 +411,8 @@ constexpr Column kColumns[] = {
     {0, "tres-alloc tres", "TRES_ALLOC", true, cell_tres},
     {0, "mcslabel", "MCSLABEL", true, cell_null},
     {0, "network", "NETWORK", true, cell_null},
-    {0, "selectjobinfo", "", true, cell_empty},
+    // The select plugins Drover mirrors (linear, cons_tres) print nothing here.
+    {'s', "selectjobinfo", "", true, cell_empty},
 };
 
 bool equals_ignore_case(std::string_view a, std::string_view b) {

@@ -144,7 +144,7 @@ TEST_F(SqueueFieldsTest, HeadersOfEveryCode) {
       {'m', "MIN_MEMORY"},   {'M', "TIME"},          {'n', "REQ_NODES"},     {'N', "NODELIST"},
       {'o', "COMMAND"},      {'O', "CONTIGUOUS"},    {'p', "PRIORITY"},      {'P', "PARTITION"},
       {'q', "QOS"},          {'Q', "PRIORITY"},      {'r', "REASON"},        {'R', "NODELIST(REASON)"},
-      {'S', "START_TIME"},   {'t', "ST"},            {'T', "STATE"},         {'u', "USER"},
+      {'s', ""},             {'S', "START_TIME"},   {'t', "ST"},            {'T', "STATE"},         {'u', "USER"},
       {'U', "UID"},          {'v', "RESERVATION"},   {'V', "SUBMIT_TIME"},   {'w', "WCKEY"},
       {'W', "LICENSES"},     {'x', "EXC_NODES"},     {'X', "CORE_SPEC"},     {'y', "NICE"},
       {'Y', "SCHEDNODES"},   {'z', "S:C:T"},         {'Z', "WORK_DIR"},
@@ -168,7 +168,7 @@ TEST_F(SqueueFieldsTest, StartFormatHeader) {
 TEST_F(SqueueFieldsTest, AllIsEveryCodePipeSeparated) {
   std::string line = header("%all");
   EXPECT_EQ(line.substr(0, 45), "ACCOUNT|TRES_PER_NODE|MIN_CPUS|MIN_TMP_DISK|E");
-  EXPECT_EQ(std::count(line.begin(), line.end(), '|'), 50);  // 51 codes: a-z but s, A-Z
+  EXPECT_EQ(std::count(line.begin(), line.end(), '|'), 51);  // 52 codes: a-z, A-Z
   EXPECT_NE(line.find("|S:C:T|JOBID|"), std::string::npos);
   EXPECT_EQ(line.substr(line.size() - 31), "|CORE_SPEC|SCHEDNODES|WORK_DIR\n");
   EXPECT_EQ(header("%ALL"), line);
