@@ -2,6 +2,7 @@
 // and the request/reply round trip.
 #pragma once
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <CLI/CLI.hpp>
@@ -24,6 +25,13 @@ pb::Message call_or_exit(ControllerClient& client, const pb::Message& request, c
 // Prints a failed call's error as call_or_exit does, and exits 1.
 [[noreturn]] void exit_with_error(const std::string& command, const std::string& prefix, std::string error,
                                   bool under_command = true);
+
+// argv for CLI11's App::parse(std::vector<std::string>&) (reversed, without
+// the program name), with each of `options` joined to the next argument as
+// "--long=value": getopt gives "-S -i" its argument although it starts with
+// '-', where CLI11 would read "-i" as an option.
+std::vector<std::string> args_joining(int argc, char** argv,
+                                      const std::vector<std::pair<std::string, std::string>>& options);
 
 // Splits "a,b,c" (empty items dropped).
 std::vector<std::string> split_list(const std::string& text, char separator = ',');

@@ -31,6 +31,7 @@ struct SinfoOptions {
   std::vector<std::string> partitions;      // -p filter, empty = all
   std::vector<std::string> states;          // -t filter, empty = all
   std::vector<std::string> nodes;           // -n filter (expanded names), empty = all
+  std::string sort;                         // -S "[+|-][#]letter,...", empty: "#P,-t" ("N" with -N)
 };
 
 // Chooses the -o format for the view options (-N, -l, -s, -R) when the

@@ -49,12 +49,18 @@ int main(int argc, char** argv) {
   app.add_option("-p,--partition", partitions, "partitions, comma separated");
   app.add_flag("-r,--responding", options.responding_only, "only nodes that respond");
   app.add_flag("-R,--list-reasons", options.reasons, "why nodes are down, drained or failing");
+  app.add_option("-S,--sort", options.sort, "sort keys: [+|-][#]letter,...");
   app.add_flag("-s,--summarize", summarize, "one line per partition, node counts by state");
   app.add_option("-t,--states", states, "node states, comma separated");
   app.add_flag("--json", json, "every node and partition, as JSON");
   app.add_option("--config", config_flag, "Drover configuration file");
   app.set_version_flag("-V,--version", cli::kSlurmVersion);
-  CLI11_PARSE(app, argc, argv);
+  std::vector<std::string> args = cli::args_joining(argc, argv, {{"-S", "--sort"}, {"--sort", "--sort"}});
+  try {
+    app.parse(args);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e);
+  }
 
   int period = 0;
   if (!iterate.empty()) {
@@ -63,6 +69,9 @@ int main(int argc, char** argv) {
   }
   if (partitions.empty()) {
     if (const char* env = std::getenv("SINFO_PARTITION"); env && *env) partitions = env;
+  }
+  if (options.sort.empty()) {
+    if (const char* env = std::getenv("SINFO_SORT"); env && *env) options.sort = env;
   }
   options.header = !no_header;
   options.partitions = cli::split_list(partitions);

@@ -62,20 +62,6 @@ Result<SqueueLayout> choose_layout(const Options& o) {
   std::exit(1);
 }
 
-// getopt gives "-S -i" its argument even though it starts with '-' (a
-// descending key); CLI11 would read "-i" as an option, so join the pair.
-std::vector<std::string> join_sort_argument(int argc, char** argv) {
-  std::vector<std::string> args(argv + 1, argv + argc);
-  for (size_t i = 0; i + 1 < args.size(); ++i) {
-    if (args[i] == "-S" || args[i] == "--sort") {
-      args[i] = "--sort=" + args[i + 1];
-      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i) + 1);
-    }
-  }
-  std::reverse(args.begin(), args.end());  // CLI11 takes them last first
-  return args;
-}
-
 // Slurm's options, spelled as getopt_long accepts them. Returns -s's option,
 // whose list is optional.
 CLI::Option* add_options(CLI::App& app, Options& o) {
@@ -190,7 +176,7 @@ int main(int argc, char** argv) {
   CLI::App app{"squeue: view jobs in the Drover queue"};
   Options o;
   CLI::Option* steps_option = add_options(app, o);
-  std::vector<std::string> args = join_sort_argument(argc, argv);
+  std::vector<std::string> args = cli::args_joining(argc, argv, {{"-S", "--sort"}, {"--sort", "--sort"}});
   try {
     app.parse(args);
   } catch (const CLI::ParseError& e) {

@@ -2,6 +2,7 @@
 
 #include <pwd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 
@@ -36,6 +37,21 @@ void exit_with_error(const std::string& command, const std::string& prefix, std:
   else
     std::fprintf(stderr, "%s%s\n", prefix.c_str(), error.c_str());
   std::exit(1);
+}
+
+std::vector<std::string> args_joining(int argc, char** argv,
+                                      const std::vector<std::pair<std::string, std::string>>& options) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  for (size_t i = 0; i + 1 < args.size(); ++i) {
+    for (const auto& [given, long_name] : options) {
+      if (args[i] != given) continue;
+      args[i] = long_name + "=" + args[i + 1];
+      args.erase(args.begin() + static_cast<std::ptrdiff_t>(i) + 1);
+      break;
+    }
+  }
+  std::reverse(args.begin(), args.end());
+  return args;
 }
 
 std::vector<std::string> split_list(const std::string& text, char separator) {

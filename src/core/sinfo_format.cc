@@ -268,6 +268,100 @@ std::vector<Line> partition_lines(const pb::ListNodesReply& cluster, const Sinfo
   return lines;
 }
 
+// ---- -S ----------------------------------------------------------------------
+
+struct SortKey {
+  char code;
+  bool descending;
+  bool config_order;  // "#P": partitions in configuration order
+};
+
+Result<std::vector<SortKey>> parse_sort(std::string_view spec) {
+  using R = Result<std::vector<SortKey>>;
+  std::vector<SortKey> keys;
+  size_t start = 0;
+  while (start <= spec.size()) {
+    size_t end = spec.find(',', start);
+    if (end == std::string_view::npos) end = spec.size();
+    std::string_view token = spec.substr(start, end - start);
+    start = end + 1;
+    if (token.empty()) continue;
+    SortKey key{0, false, false};
+    if (token.front() == '-' || token.front() == '+') {
+      key.descending = token.front() == '-';
+      token.remove_prefix(1);
+    }
+    if (!token.empty() && token.front() == '#') {
+      key.config_order = true;
+      token.remove_prefix(1);
+    }
+    if (token.size() != 1 || !sinfo::find_column(token.front())) {
+      return R::fail("Invalid sort specification: " + std::string(token));
+    }
+    key.code = token.front();
+    keys.push_back(key);
+  }
+  return R::ok(std::move(keys));
+}
+
+// Slurm's sort.c: states and sizes compare as numbers, node lists by their
+// first node's name, anything else as printed.
+int compare_lines(const SortKey& key, const Line& a, const Line& b) {
+  auto three_way = [](auto x, auto y) { return x < y ? -1 : y < x ? 1 : 0; };
+  auto first_node = [](const Line& l) { return l.nodes.empty() ? std::string() : l.nodes.front()->name(); };
+  auto min_of = [](const Line& l, auto get) {
+    uint64_t m = UINT64_MAX;
+    for (const pb::NodeInfo* n : l.nodes) m = std::min<uint64_t>(m, get(*n));
+    return l.nodes.empty() ? 0 : m;
+  };
+  switch (key.code) {
+    case 'P':
+    case 'R':
+      if (key.config_order) return three_way(a.part_index, b.part_index);
+      break;
+    case 't':
+    case 'T':
+      return three_way(line_state_value(a), line_state_value(b));
+    case 'N':
+    case 'n':
+    case 'o': {
+      std::string x = first_node(a), y = first_node(b);
+      return node_name_before(x, y) ? -1 : node_name_before(y, x) ? 1 : 0;
+    }
+    case 'D':
+      return three_way(a.nodes.size(), b.nodes.size());
+    case 'c':
+      return three_way(min_of(a, [](const pb::NodeInfo& n) { return n.cpus(); }),
+                       min_of(b, [](const pb::NodeInfo& n) { return n.cpus(); }));
+    case 'm':
+      return three_way(min_of(a, [](const pb::NodeInfo& n) { return n.memory_mb(); }),
+                       min_of(b, [](const pb::NodeInfo& n) { return n.memory_mb(); }));
+    case 'w':
+      return three_way(min_of(a, [](const pb::NodeInfo& n) { return n.weight(); }),
+                       min_of(b, [](const pb::NodeInfo& n) { return n.weight(); }));
+    case 'l':
+      if (a.part && b.part) return three_way(a.part->max_time_min() - 1u, b.part->max_time_min() - 1u);
+      break;
+    default:
+      break;
+  }
+  const Column* column = sinfo::find_column(key.code);
+  // A partition cell needs a partition; a format without one has none.
+  if (column->partition_field && (!a.part || !b.part)) return 0;
+  int c = column->cell(a, 0).compare(column->cell(b, 0));
+  return c < 0 ? -1 : c > 0 ? 1 : 0;
+}
+
+void sort_lines(std::vector<Line>& lines, const std::vector<SortKey>& keys) {
+  std::stable_sort(lines.begin(), lines.end(), [&](const Line& a, const Line& b) {
+    for (const SortKey& key : keys) {
+      int c = compare_lines(key, a, b);
+      if (c != 0) return key.descending ? c > 0 : c < 0;
+    }
+    return false;
+  });
+}
+
 }  // namespace
 
 std::string sinfo_view_format(bool node_oriented, bool long_format, bool summarize, bool reasons) {
@@ -290,6 +384,11 @@ Result<std::string> format_sinfo(const pb::ListNodesReply& cluster, const SinfoO
   std::vector<Line> lines = options.node_oriented
                                 ? node_lines(cluster, options, by_name, wanted, shows_partition(*fields))
                                 : partition_lines(cluster, options, by_name, wanted, *fields);
+  if (!options.sort.empty()) {
+    auto keys = parse_sort(options.sort);
+    if (!keys) return Result<std::string>::fail(keys.error());
+    sort_lines(lines, *keys);
+  }
   fit_widths(*fields, lines, options.node_oriented);
 
   std::string out;

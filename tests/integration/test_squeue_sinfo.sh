@@ -111,6 +111,7 @@ picluster*    up 1-00:00:00          1/1/0/2  node[1-2]" "$(sinfo -s)" "sinfo -s
 assert_eq "2 node2
 4 node1" "$(sinfo -h -e -o '%c %N' | sort)" "sinfo -e splits by CPUs"
 assert_eq "4 node1" "$(sinfo -h -e -n node1 -o '%c %N')" "sinfo -n"
+assert_eq "node2 node1" "$(echo $(sinfo -h -N -S -N -o %N))" "sinfo -S -N (descending names)"
 assert_eq "REASON               USER      TIMESTAMP           NODELIST" "$(sinfo -R)" "sinfo -R, nothing down"
 scontrol update NodeName="$other" State=DRAIN Reason="fan broken"
 assert_eq "fan broken           Unknown   Unknown             $other" "$(sinfo -h -R)" "sinfo -R, one node drained"

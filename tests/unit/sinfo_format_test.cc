@@ -392,6 +392,31 @@ TEST(SinfoFormatTest, RespondingAndDeadAndNodeFilters) {
   EXPECT_EQ(render(picluster(), options), "mix node1\nalloc node5\n");
 }
 
+// -S: "#P" is configuration order, "P" by name; states compare as numbers.
+TEST(SinfoFormatTest, SortKeys) {
+  SinfoOptions options = with_format("%P %t %N");
+  options.sort = "P,t";
+  EXPECT_EQ(render(picluster(), options),
+            "long alloc node[5-8]\n"
+            "picluster* idle node[2-3]\n"
+            "picluster* mix node1\n"
+            "picluster* down* node4\n");
+  options.sort = "-D,#P";
+  EXPECT_EQ(render(picluster(), options),
+            "long alloc node[5-8]\n"
+            "picluster* idle node[2-3]\n"
+            "picluster* down* node4\n"
+            "picluster* mix node1\n");
+  options.format = "%N %t";
+  options.node_oriented = true;
+  options.sort = "-N";
+  EXPECT_EQ(render(picluster(), options).substr(0, 22), "node8 alloc\nnode7 allo");
+  options.sort = "t,@";
+  auto bad = format_sinfo(picluster().reply(), options);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error(), "Invalid sort specification: @");
+}
+
 // OOD: sinfo -ahNO nodehost:100,gres:512,gresused:512,statelong
 TEST(SinfoFormatTest, LongFieldNames) {
   Cluster c;
