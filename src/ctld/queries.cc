@@ -1,4 +1,6 @@
 // squeue's and sinfo's questions, answered from memory.
+#include <algorithm>
+#include <cctype>
 #include <optional>
 
 #include "controller.h"
@@ -36,6 +38,17 @@ bool allowed(const List& list, const Value& value) {
   return list.empty() || std::find(list.begin(), list.end(), value) != list.end();
 }
 
+// squeue -n matches names ignoring case, as Slurm's _filter_job does.
+bool name_allowed(const google::protobuf::RepeatedPtrField<std::string>& names, const std::string& name) {
+  auto same = [&](const std::string& wanted) {
+    return wanted.size() == name.size() &&
+           std::equal(wanted.begin(), wanted.end(), name.begin(), [](char a, char b) {
+             return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+           });
+  };
+  return names.empty() || std::any_of(names.begin(), names.end(), same);
+}
+
 // A reply copy without the bulky fields no listing shows.
 pb::JobRecord listing_copy(const pb::JobRecord& job) {
   pb::JobRecord copy = job;
@@ -58,7 +71,7 @@ void Controller::handle_list_jobs(Request& request) {
       return false;
     }
     return allowed(f.uids(), job.uid()) && allowed(f.partitions(), job.partition()) &&
-           allowed(f.names(), job.spec().name());
+           name_allowed(f.names(), job.spec().name());
   };
 
   if (f.job_ids().empty()) {

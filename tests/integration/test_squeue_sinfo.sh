@@ -32,7 +32,7 @@ queued=$(squeue --user="$USER" --states=PD,CF,RF,RH,RQ,SE --noheader --format=%i
 assert_eq "$held ${arr}_0 ${arr}_1 ${arr}_2 ${arr}_3" "$(echo $(sort -V <<<"$queued"))" "batchtools queued list"
 assert_eq "$run" "$(squeue --user="$USER" --states=R,S,CG,RS,SI,SO,ST --noheader --format=%i -r)" \
   "batchtools running list"
-assert_eq "${arr}_[0-3%2]" "$(squeue -h -t pd -n sq-arr -o %i)" "pending array collapsed without -r"
+assert_eq "${arr}_[0-3%2]" "$(squeue -h -t pd -n SQ-Arr -o %i)" "pending array collapsed without -r; -n ignores case"
 
 # OOD: every field followed by \x1f, trailing comma; the header ends with \x1f too.
 out=$(squeue --all --states=all --noconvert -O "JobID:$us,StateCompact:$us,Name:$us,Partition:$us,Account:$us," -j "$run")
