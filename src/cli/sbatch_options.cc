@@ -38,7 +38,6 @@ void add_options(CLI::App& app, Options& o) {
   app.add_flag("-H,--hold", o.hold, "submit held");
   app.add_flag("--parsable", o.parsable, "print only the job id");
   app.add_flag("-Q,--quiet", o.quiet, "print nothing on success");
-  app.add_flag("--test-only", o.test_only, "only say when the job would start (not supported)");
   app.add_option("--signal", o.signal, "[B:]sig[@secs]: signal before the time limit");
   app.add_flag("--requeue", o.requeue, "the job may be requeued");
   app.add_flag("--no-requeue", o.no_requeue, "the job may not be requeued");

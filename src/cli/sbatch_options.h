@@ -19,7 +19,7 @@ struct Options {
   std::optional<uint32_t> ntasks, cpus_per_task, ntasks_per_node, mincpus;
   bool hold = false, parsable = false, quiet = false, requeue = false, no_requeue = false, no_kill = false,
        oversubscribe = false, contiguous = false, spread_job = false, use_min_nodes = false, overcommit = false,
-       test_only = false, usage = false;
+       usage = false;
   int verbose = 0;
 };
 

@@ -160,7 +160,6 @@ void fill_cluster(const Options& o, const Config& config, pb::JobSpec& spec) {
 }
 
 void fill_spec(const Options& o, const std::string& cwd, pb::JobSpec& spec) {
-  if (o.test_only) fail("--test-only is not supported by Drover");
   if (o.job_name) spec.set_name(*o.job_name);
   if (o.partition) spec.set_partition(*o.partition);
   fill_resources(o, spec);
