@@ -96,7 +96,9 @@ std::vector<std::string> options_from_environment() {
     if (!value) continue;
     if (m.flag) {
       std::string v = value;
-      if (v.empty() || v == "yes" || (v.find_first_not_of("0123456789") == std::string::npos && std::stoul(v) != 0))
+      bool nonzero_number = !v.empty() && v.find_first_not_of("0123456789") == std::string::npos &&
+                            v.find_first_not_of('0') != std::string::npos;
+      if (v.empty() || v == "yes" || nonzero_number)
         words.push_back(m.option);
     } else {
       words.push_back(std::string(m.option) + "=" + value);

@@ -100,6 +100,12 @@ id=$(sbatch --parsable -N 2 --ntasks-per-node=2 -c 1 --mem-per-cpu=100 \
   --wrap 'echo "$SLURM_NTASKS $SLURM_NTASKS_PER_NODE $SLURM_MEM_PER_CPU $SLURM_JOB_NUM_NODES"')
 assert_eq "4 2 100 2" "$(output_of "$id")" "--ntasks-per-node and --mem-per-cpu"
 
+# --exclusive from SBATCH_EXCLUSIVE and as --exclusive=user: the whole node (node1 has 4 CPUs).
+id=$(SBATCH_EXCLUSIVE=1 sbatch --parsable --wrap 'echo $SLURM_CPUS_ON_NODE')
+assert_eq 4 "$(output_of "$id")" "SBATCH_EXCLUSIVE"
+id=$(sbatch --parsable --exclusive=user --wrap 'echo $SLURM_CPUS_ON_NODE')
+assert_eq 4 "$(output_of "$id")" "--exclusive=user"
+
 # --open-mode=append keeps what was there; the default truncates.
 id=$(sbatch --parsable -o shared.out --wrap 'echo first')
 wait_until 30 job_done "$id"
