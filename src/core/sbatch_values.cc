@@ -148,11 +148,21 @@ Result<int64_t> parse_deadline(std::string_view text, int64_t now) {
     return R::fail(kBad);
   }
   std::tm tm{};
-  int year, month, day, hour = 0, minute = 0, second = 0;
-  char tail = 0;
-  int fields = std::sscanf(lower.c_str(), "%4d-%2d-%2dt%2d:%2d:%2d%c", &year, &month, &day, &hour, &minute, &second,
-                           &tail);
-  if (!(fields == 3 && lower.size() == 10) && fields != 5 && fields != 6) return R::fail(kBad);
+  int year, month, day, hour = 0, minute = 0, second = 0, used = 0;
+  const char* p = lower.c_str();
+  if (std::sscanf(p, "%4d-%2d-%2d%n", &year, &month, &day, &used) != 3) return R::fail(kBad);
+  p += used;
+  if (*p != '\0') {
+    used = 0;
+    if (std::sscanf(p, "t%2d:%2d%n", &hour, &minute, &used) != 2 || used == 0) return R::fail(kBad);
+    p += used;
+    if (*p == ':') {
+      used = 0;
+      if (std::sscanf(p, ":%2d%n", &second, &used) != 1 || used == 0) return R::fail(kBad);
+      p += used;
+    }
+    if (*p != '\0') return R::fail(kBad);
+  }
   if (month < 1 || month > 12 || day < 1 || day > 31 || hour > 23 || minute > 59 || second > 59)
     return R::fail(kBad);
   tm.tm_year = year - 1900;

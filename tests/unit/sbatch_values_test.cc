@@ -74,7 +74,8 @@ TEST(Deadline, RelativeAndIso) {
   EXPECT_EQ(1000 + 2 * 86400, *parse_deadline("NOW+2days", 1000));
   EXPECT_TRUE(parse_deadline("2030-01-02T03:04:05", 0));
   EXPECT_TRUE(parse_deadline("2030-01-02", 0));
-  for (const char* bad : {"tomorrowish", "now-5", "now+5fortnights", "2030-13-01", "2030-01-02T25:00"})
+  EXPECT_TRUE(parse_deadline("2030-01-02T03:04", 0));
+  for (const char* bad : {"tomorrowish", "now-5", "now+5fortnights", "2030-13-01", "2030-01-02T25:00", "2030-01-02T10:00junk", "2030-01-02x"})
     EXPECT_EQ("Invalid --deadline specification", parse_deadline(bad, 0).error()) << bad;
 }
 
