@@ -1,5 +1,6 @@
 // sbatch: submit a batch script, as Slurm's sbatch does.
 #include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -131,6 +132,18 @@ void add_export_file(const std::string& name, pb::JobSpec& spec) {
   }
 }
 
+// The first readable regular file called `name` in a $PATH directory, or "".
+std::string search_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  for (const std::string& dir : cli::split_list(path ? path : "", ':')) {
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    struct stat st {};
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), R_OK) == 0)
+      return candidate;
+  }
+  return "";
+}
+
 std::string read_all(std::istream& in) { return std::string(std::istreambuf_iterator<char>(in), {}); }
 
 std::string random_token() {
@@ -212,7 +225,14 @@ int main(int argc, char** argv) {
   } else {
     script_name = rest.front();
     std::ifstream file(script_name, std::ios::binary);
-    if (!file) fail("Unable to open file " + script_name);
+    // A bare name not in the current directory is looked up in $PATH, as sbatch does.
+    if (!file && script_name.find('/') == std::string::npos) {
+      if (std::string found = search_path(script_name); !found.empty()) {
+        file.open(found, std::ios::binary);
+        script_name = found;
+      }
+    }
+    if (!file) fail("Unable to open file " + rest.front());
     spec.set_script(read_all(file));
     spec.set_name(script_name == "/dev/stdin" ? "sbatch" : script_name.substr(script_name.find_last_of('/') + 1));
     spec.set_command(absolute(script_name));
@@ -250,7 +270,7 @@ int main(int argc, char** argv) {
   *request.mutable_submit()->mutable_spec() = std::move(spec);
   uint32_t id = submit(client, request);
   // Exactly one line on stdout and nothing on stderr: clients parse it.
-  const std::string& cluster = options.clusters ? config.cluster : "";
+  std::string cluster = options.clusters ? config.cluster : "";
   if (options.parsable)
     std::printf(cluster.empty() ? "%u\n" : "%u;%s\n", id, cluster.c_str());
   else if (!options.quiet)

@@ -60,6 +60,13 @@ submit /dev/stdin < s.sh
 id=$(submitted_id)
 assert_eq "stdin sbatch" "$(output_of "$id")" "script from /dev/stdin"
 
+# A bare script name not in the current directory is found in $PATH.
+mkdir -p bin
+printf '#!/bin/sh\necho "from path $SLURM_JOB_NAME"\n' > bin/onpath.sh
+PATH="$WORK/bin:$PATH" submit onpath.sh
+id=$(submitted_id)
+assert_eq "from path onpath.sh" "$(output_of "$id")" "script from \$PATH"
+
 # --parsable, and -M naming the local cluster.
 id=$(sbatch --parsable --wrap true 2>err.txt)
 [[ "$id" =~ ^[0-9]+$ ]] && [ ! -s err.txt ] || fail "--parsable printed [$id] [$(cat err.txt)]"
