@@ -128,6 +128,11 @@ echo "from input file" > wd/in.txt
 id=$(sbatch --parsable -D wd -i in.txt --wrap 'cat')
 assert_eq "from input file" "$(output_of "$id" "wd/slurm-$id.out")" "-i relative to -D"
 
+# --export-file: newline- or NUL-separated VAR=value added to the environment.
+printf 'FROM_FILE=one\nALSO=two words\n' > vars.txt
+id=$(sbatch --parsable --export-file=vars.txt --wrap 'echo "$FROM_FILE/$ALSO"')
+assert_eq "one/two words" "$(output_of "$id")" "--export-file"
+
 # Accepted and stored: account, qos, comment, mail, wckey, requeue, no-kill, nice.
 submit -A a1 -q normal --comment c --mail-type=END,FAIL --mail-user=me@example.org --wckey w \
   --requeue -k --nice=10 --time-min=1 --contiguous -O -s --export-file=/dev/null --wrap 'echo $SLURM_JOB_QOS'
