@@ -1,5 +1,6 @@
 // sbatch: submit a batch script, as Slurm's sbatch does.
 #include <limits.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <sodium.h>
@@ -17,6 +18,7 @@
 #include "drover/cli_util.h"
 #include "drover/time_format.h"
 #include "sbatch_options.h"
+#include "sbatch_spec.h"
 
 extern char** environ;
 
@@ -31,24 +33,38 @@ constexpr int kOptionError = 255;
   std::exit(code);
 }
 
-// Parses option words into `options`; only options present are changed,
-// which is what lets later sources override earlier ones.
+// Parses one source's option words into `options`; only options present
+// are changed, which is what lets later sources override earlier ones.
+// Memory options are the exception Slurm makes: a source that gives one of
+// --mem/--mem-per-cpu/--mem-per-gpu replaces whatever an earlier source gave,
+// and giving two in one source is fatal.
 void apply(std::vector<std::string> words, sbatch::Options& options, bool from_script) {
-  CLI::App app;
-  sbatch::add_options(app, options);
-  std::string config;
-  app.add_option("--config", config);
-  std::reverse(words.begin(), words.end());
-  try {
-    app.parse(words);
-  } catch (const CLI::ParseError& e) {
-    if (from_script) fail("Invalid directive found in batch script: " + std::string(e.what()), kOptionError);
-    fail(e.what(), kOptionError);
+  auto parse = [&](sbatch::Options& into) {
+    CLI::App app;
+    sbatch::add_options(app, into);
+    std::string config;
+    app.add_option("--config", config);
+    std::vector<std::string> reversed(words.rbegin(), words.rend());
+    try {
+      app.parse(reversed);
+    } catch (const CLI::ParseError& e) {
+      if (from_script) fail("Invalid directive found in batch script: " + std::string(e.what()), kOptionError);
+      fail(e.what(), kOptionError);
+    }
+    if (!app.remaining().empty()) {
+      if (from_script) fail("Invalid directive found in batch script: " + app.remaining().front(), kOptionError);
+      fail("unrecognized argument '" + app.remaining().front() + "'", kOptionError);
+    }
+  };
+  sbatch::Options alone;
+  parse(alone);
+  int memory_options = alone.mem.has_value() + alone.mem_per_cpu.has_value() + alone.mem_per_gpu.has_value();
+  if (memory_options > 1) {
+    std::fprintf(stderr, "sbatch: fatal: --mem, --mem-per-cpu, and --mem-per-gpu are mutually exclusive.\n");
+    std::exit(1);
   }
-  if (!app.remaining().empty()) {
-    if (from_script) fail("Invalid directive found in batch script: " + app.remaining().front(), kOptionError);
-    fail("unrecognized argument '" + app.remaining().front() + "'", kOptionError);
-  }
+  if (memory_options == 1) options.mem.reset(), options.mem_per_cpu.reset(), options.mem_per_gpu.reset();
+  parse(options);
 }
 
 std::string cwd() {
@@ -93,15 +109,39 @@ std::vector<std::string> job_environment(const std::optional<std::string>& spec)
   return env;
 }
 
-uint32_t parse_nodes(const std::string& text) {
-  std::string min = text.substr(0, text.find('-'));
-  uint64_t multiplier = 1;
-  if (!min.empty() && (min.back() == 'k' || min.back() == 'K')) multiplier = 1024, min.pop_back();
-  if (min.empty() || min.find_first_not_of("0123456789") != std::string::npos || min.size() > 9)
-    fail("Invalid node count specification", kOptionError);
-  uint64_t n = std::stoull(min) * multiplier;
-  if (n == 0) fail("Batch job submission failed: Node count specification invalid");
-  return static_cast<uint32_t>(std::min<uint64_t>(n, UINT32_MAX));
+// --export-file: VAR=value entries separated by NUL or newline, added to
+// the job's environment (a number names an open file descriptor).
+void add_export_file(const std::string& name, pb::JobSpec& spec) {
+  bool is_fd = !name.empty() && name.find_first_not_of("0123456789") == std::string::npos;
+  std::ifstream file(is_fd ? "/dev/fd/" + name : name, std::ios::binary);
+  if (!file) fail("Unable to open file " + name);
+  std::string blob(std::istreambuf_iterator<char>(file), {});
+  size_t start = 0;
+  while (start < blob.size()) {
+    size_t end = blob.find_first_of(std::string("\n\0", 2), start);
+    if (end == std::string::npos) end = blob.size();
+    std::string item = blob.substr(start, end - start);
+    if (size_t eq = item.find('='); eq != std::string::npos) {
+      std::string key = item.substr(0, eq + 1);
+      auto* env = spec.mutable_env();
+      env->erase(std::remove_if(env->begin(), env->end(), [&](const std::string& v) { return v.rfind(key, 0) == 0; }),
+                 env->end());
+      spec.add_env(item);
+    }
+    start = end + 1;
+  }
+}
+
+// The first readable regular file called `name` in a $PATH directory, or "".
+std::string search_path(const std::string& name) {
+  const char* path = std::getenv("PATH");
+  for (const std::string& dir : cli::split_list(path ? path : "", ':')) {
+    std::string candidate = (dir.empty() ? "." : dir) + "/" + name;
+    struct stat st {};
+    if (::stat(candidate.c_str(), &st) == 0 && S_ISREG(st.st_mode) && ::access(candidate.c_str(), R_OK) == 0)
+      return candidate;
+  }
+  return "";
 }
 
 std::string read_all(std::istream& in) { return std::string(std::istreambuf_iterator<char>(in), {}); }
@@ -168,6 +208,11 @@ int main(int argc, char** argv) {
     return kOptionError;
   }
 
+  if (cli_options.usage) {
+    std::printf("Usage: sbatch [-N nnodes] [-n ntasks] [-c ncpus] [-t minutes] [-p partition] [-J jobname]\n"
+                "              [-o file] [-e file] [-a array] [--mem=MB] [--wrap=command] [script [args...]]\n");
+    return 0;
+  }
   pb::JobSpec spec;
   std::string script_name;
   if (cli_options.wrap) {
@@ -180,7 +225,14 @@ int main(int argc, char** argv) {
   } else {
     script_name = rest.front();
     std::ifstream file(script_name, std::ios::binary);
-    if (!file) fail("Unable to open file " + script_name);
+    // A bare name not in the current directory is looked up in $PATH, as sbatch does.
+    if (!file && script_name.find('/') == std::string::npos) {
+      if (std::string found = search_path(script_name); !found.empty()) {
+        file.open(found, std::ios::binary);
+        script_name = found;
+      }
+    }
+    if (!file) fail("Unable to open file " + rest.front());
     spec.set_script(read_all(file));
     spec.set_name(script_name == "/dev/stdin" ? "sbatch" : script_name.substr(script_name.find_last_of('/') + 1));
     spec.set_command(absolute(script_name));
@@ -201,50 +253,28 @@ int main(int argc, char** argv) {
   std::vector<std::string> words(argv + 1, argv + argc - rest.size());
   apply(words, options, false);
 
-  if (options.job_name) spec.set_name(*options.job_name);
-  if (options.partition) spec.set_partition(*options.partition);
-  if (options.nodes) spec.set_min_nodes(parse_nodes(*options.nodes));
-  if (options.ntasks) {
-    if (*options.ntasks == 0) fail("Invalid numeric value \"0\" for --ntasks.");
-    spec.set_ntasks(*options.ntasks);
-  }
-  if (options.cpus_per_task) {
-    if (*options.cpus_per_task == 0) fail("Invalid numeric value \"0\" for --cpus-per-task.");
-    spec.set_cpus_per_task(*options.cpus_per_task);
-  }
-  if (options.mem) {
-    Result<uint64_t> mb = parse_mem_mb(*options.mem);
-    if (!mb) fail("Invalid --mem specification", kOptionError);
-    spec.set_mem_mb(*mb);
-    spec.set_mem_given(true);
-  }
-  if (options.time) {
-    Result<uint32_t> minutes = parse_time_limit(*options.time);
-    if (!minutes) fail("Invalid --time specification", kOptionError);
-    spec.set_time_limit_min(*minutes);
-  }
-  if (options.output) spec.set_stdout_pattern(*options.output);
-  if (options.error) spec.set_stderr_pattern(*options.error);
-  if (options.input) spec.set_stdin_path(absolute(*options.input));
-  if (options.array) spec.set_array_spec(*options.array);
-  spec.set_exclusive(options.exclusive);
-  spec.set_hold(options.hold);
-  spec.set_requeue(!options.no_requeue);
+  sbatch::fill_spec(options, cwd(), spec);
   spec.set_submit_dir(cwd());
   spec.set_work_dir(options.chdir ? absolute(*options.chdir) : cwd());
   spec.set_submit_host(hostname());
   if (options.export_env && *options.export_env != "ALL") spec.set_export_spec(*options.export_env);
   for (std::string& var : job_environment(options.export_env)) spec.add_env(std::move(var));
+  if (options.export_file) add_export_file(*options.export_file, spec);
   if (const char* user = std::getenv("USER")) spec.set_user_name(user);
 
+  Config config = load_cli_config("sbatch", config_flag);
+  sbatch::fill_cluster(options, config, spec);
   spec.set_submit_token(random_token());
-  ControllerClient client(load_cli_config("sbatch", config_flag));
+  ControllerClient client(config);
   pb::Message request;
   *request.mutable_submit()->mutable_spec() = std::move(spec);
   uint32_t id = submit(client, request);
-  if (options.parsable || cli_options.parsable)
-    std::printf("%u\n", id);
+  // Exactly one line on stdout and nothing on stderr: clients parse it.
+  std::string cluster = options.clusters ? config.cluster : "";
+  if (options.parsable)
+    std::printf(cluster.empty() ? "%u\n" : "%u;%s\n", id, cluster.c_str());
   else if (!options.quiet)
-    std::printf("Submitted batch job %u\n", id);
+    std::printf(cluster.empty() ? "Submitted batch job %u\n" : "Submitted batch job %u on cluster %s\n", id,
+                cluster.c_str());
   return 0;
 }

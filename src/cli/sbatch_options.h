@@ -1,6 +1,7 @@
 // sbatch's options: one table used for the command line, SBATCH_*
 // variables and #SBATCH directives, applied in Slurm's precedence
-// (directives, then environment, then command line).
+// (directives, then environment, then command line). Values are kept as
+// typed here and checked once all three sources are merged (sbatch.cc).
 #pragma once
 #include <optional>
 #include <string>
@@ -11,10 +12,14 @@
 namespace drover::sbatch {
 
 struct Options {
-  std::optional<std::string> job_name, partition, nodes, time, mem, output, error, input, chdir, array, export_env,
-      wrap, account, qos, comment, mail_type, mail_user, open_mode, config;
-  std::optional<uint32_t> ntasks, cpus_per_task;
-  bool exclusive = false, hold = false, parsable = false, quiet = false, requeue = false, no_requeue = false;
+  std::optional<std::string> job_name, partition, nodes, time, time_min, mem, mem_per_cpu, output, error, input,
+      chdir, array, export_env, export_file, wrap, account, qos, comment, wckey, mail_type, mail_user, open_mode,
+      nice, priority, constraint, prefer, nodelist, exclude, nodefile, signal, deadline, reservation, gres, gpus,
+      gpus_per_node, gpus_per_task, cpus_per_gpu, mem_per_gpu, clusters, exclusive, tmp;
+  std::optional<uint32_t> ntasks, cpus_per_task, ntasks_per_node, mincpus;
+  bool hold = false, parsable = false, quiet = false, requeue = false, no_requeue = false, no_kill = false,
+       oversubscribe = false, contiguous = false, spread_job = false, use_min_nodes = false, overcommit = false,
+       usage = false;
   int verbose = 0;
 };
 

@@ -9,6 +9,7 @@
 #include "drover/array_spec.h"
 #include "drover/job_state.h"
 #include "job_env.h"
+#include "job_request.h"
 #include "scheduler.h"
 
 namespace drover {
@@ -144,15 +145,17 @@ void Controller::run_schedule() {
   for (const auto& [id, job] : jobs_) {
     if (job.state() != pb::JOB_PENDING || job.priority() == 0) continue;
     if (job.reason() == "PartitionTimeLimit") continue;
-    SchedJob sj;
+    const PartitionConfig* part = config_.find_partition(job.partition());
+    Result<SchedJob> request = part ? job_request(job.spec(), config_, *part) : Result<SchedJob>::fail("");
+    if (!request) {
+      // Checked at submit; only a changed configuration gets here.
+      if (job.reason() != "BadConstraints") jobs_.at(id).set_reason("BadConstraints");
+      continue;
+    }
+    SchedJob sj = std::move(*request);
     sj.job_id = id;
     sj.priority = job.priority();
     sj.partition = part_index[job.partition()];
-    sj.nodes = std::max<uint32_t>(1, job.spec().min_nodes());
-    uint32_t tasks_per_node = (std::max<uint32_t>(1, job.spec().ntasks()) + sj.nodes - 1) / sj.nodes;
-    sj.cpus_per_node = tasks_per_node * std::max<uint32_t>(1, job.spec().cpus_per_task());
-    sj.mem_per_node_mb = job.spec().mem_mb();
-    sj.exclusive = job.spec().exclusive();
     if (!job.array_pending().empty()) {
       uint64_t pending = 0;
       for (const pb::TaskRange& r : job.array_pending()) pending += uint64_t{r.last()} - r.first() + 1;
@@ -266,6 +269,7 @@ void Controller::launch(const pb::JobRecord& job) {
     launch->add_env(std::move(var));
   launch->set_stdout_path(stdout_path(job, node));
   launch->set_stderr_path(stderr_path(job, node));
+  if (!job.spec().stdin_path().empty()) launch->set_stdin_path(resolve_output_path(job, job.spec().stdin_path(), node));
   launch->set_user_name(job.spec().user_name());
   launch->set_set_hostname(config_.job_hostname_is_node);
   launch->set_kill_wait_s(config_.kill_wait_s);
@@ -275,13 +279,17 @@ void Controller::launch(const pb::JobRecord& job) {
 }
 
 void Controller::release_resources(const pb::JobRecord& job) {
+  // The memory taken at start: the same request worked out again.
+  const PartitionConfig* part = config_.find_partition(job.partition());
+  Result<SchedJob> request = part ? job_request(job.spec(), config_, *part) : Result<SchedJob>::fail("");
+  uint64_t mem = request ? request->mem_per_node_mb : job.spec().mem_mb();
   for (int i = 0; i < job.nodes_size(); ++i) {
     size_t n = node_index(job.nodes(i));
     if (n == SIZE_MAX) continue;
     NodeRuntime& rt = nodes_[n];
     uint32_t cpus = i < job.node_cpus_size() ? job.node_cpus(i) : 0;
     rt.alloc_cpus -= std::min(rt.alloc_cpus, cpus);
-    rt.alloc_mem_mb -= std::min(rt.alloc_mem_mb, job.spec().mem_mb());
+    rt.alloc_mem_mb -= std::min(rt.alloc_mem_mb, mem);
     if (job.spec().exclusive()) rt.exclusive_job = false;
   }
 }

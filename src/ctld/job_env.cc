@@ -20,13 +20,20 @@ std::vector<std::string> slurm_job_env(const pb::JobRecord& job, const std::stri
   set("SLURM_NODELIST", nodelist);
   set("SLURM_JOB_NUM_NODES", nnodes);
   set("SLURM_NNODES", nnodes);
-  if (spec.ntasks() > 0) {
-    set("SLURM_NTASKS", std::to_string(spec.ntasks()));
-    set("SLURM_NPROCS", std::to_string(spec.ntasks()));
+  // --ntasks-per-node alone implies ntasks = nodes x per-node, as Slurm sets it.
+  uint64_t ntasks = spec.ntasks() > 0 ? spec.ntasks() : uint64_t{spec.ntasks_per_node()} * job.nodes_size();
+  if (ntasks > 0) {
+    set("SLURM_NTASKS", std::to_string(ntasks));
+    set("SLURM_NPROCS", std::to_string(ntasks));
   }
+  if (spec.ntasks_per_node() > 0) set("SLURM_NTASKS_PER_NODE", std::to_string(spec.ntasks_per_node()));
   if (spec.cpus_per_task() > 0) set("SLURM_CPUS_PER_TASK", std::to_string(spec.cpus_per_task()));
   set("SLURM_CPUS_ON_NODE", std::to_string(cpus_on_node));
   if (spec.mem_given()) set("SLURM_MEM_PER_NODE", std::to_string(spec.mem_mb()));
+  if (spec.mem_per_cpu_mb() > 0) set("SLURM_MEM_PER_CPU", std::to_string(spec.mem_per_cpu_mb()));
+  if (!spec.account().empty()) set("SLURM_JOB_ACCOUNT", spec.account());
+  if (!spec.qos().empty()) set("SLURM_JOB_QOS", spec.qos());
+  if (spec.open_mode_append()) set("SLURM_OPEN_MODE", "a");
   set("SLURM_SUBMIT_DIR", spec.submit_dir());
   set("SLURM_SUBMIT_HOST", spec.submit_host());
   set("SLURM_JOB_PARTITION", job.partition());

@@ -15,20 +15,29 @@ bool fits(const SchedNode& node, const SchedJob& job) {
   return job.mem_per_node_mb <= node.memory_mb - node.alloc_mem_mb;
 }
 
-// Picks `job.nodes` nodes: lowest weight, then the tightest fit (fewest
-// CPUs left over), then config order.
+bool allowed(const SchedJob& job, size_t index) {
+  return job.allowed.empty() || (index < job.allowed.size() && job.allowed[index]);
+}
+
+// Picks `job.nodes` nodes: the required ones, then by lowest weight, then
+// the tightest fit (fewest CPUs left over), then config order.
 std::vector<size_t> choose_nodes(const SchedSnapshot& snap, const SchedJob& job) {
   std::vector<size_t> candidates;
+  for (size_t index : job.required)
+    if (!fits(snap.nodes[index], job)) return {};
   for (size_t index : snap.partitions[job.partition].nodes)
-    if (fits(snap.nodes[index], job)) candidates.push_back(index);
-  if (candidates.size() < job.nodes) return {};
+    if (allowed(job, index) && fits(snap.nodes[index], job) &&
+        std::find(job.required.begin(), job.required.end(), index) == job.required.end())
+      candidates.push_back(index);
+  if (candidates.size() + job.required.size() < job.nodes) return {};
   auto leftover = [&](size_t i) { return snap.nodes[i].cpus - snap.nodes[i].alloc_cpus; };
   std::stable_sort(candidates.begin(), candidates.end(), [&](size_t a, size_t b) {
     if (snap.nodes[a].weight != snap.nodes[b].weight) return snap.nodes[a].weight < snap.nodes[b].weight;
     if (leftover(a) != leftover(b)) return leftover(a) < leftover(b);
     return a < b;
   });
-  candidates.resize(job.nodes);
+  candidates.resize(job.nodes - std::min<size_t>(job.nodes, job.required.size()));
+  candidates.insert(candidates.end(), job.required.begin(), job.required.end());
   std::sort(candidates.begin(), candidates.end());
   return candidates;
 }
@@ -86,7 +95,9 @@ bool could_ever_run(const SchedSnapshot& snap, const SchedJob& job) {
     node.alloc_mem_mb = 0;
     node.exclusive_job = false;
     node.usable = true;
-    if (fits(node, job)) ++able;
+    bool is_required = std::find(job.required.begin(), job.required.end(), index) != job.required.end();
+    if (is_required && !fits(node, job)) return false;
+    if (allowed(job, index) && fits(node, job)) ++able;
   }
   return able >= job.nodes;
 }

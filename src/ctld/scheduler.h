@@ -32,6 +32,9 @@ struct SchedJob {
   uint32_t cpus_per_node = 1;
   uint64_t mem_per_node_mb = 0;       // 0: memory not requested
   bool exclusive = false;
+  // -w/-x/-C: nodes the job may use (empty: any) and nodes it must get.
+  std::vector<bool> allowed;          // indexed like SchedSnapshot::nodes
+  std::vector<size_t> required;
   uint32_t startable = 1;             // array: tasks that may start now (throttle)
   bool throttled = false;             // array: pending tasks held back by %N
 };

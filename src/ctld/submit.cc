@@ -7,6 +7,7 @@
 #include "controller.h"
 #include "drover/array_spec.h"
 #include "drover/time_format.h"
+#include "job_request.h"
 #include "scheduler.h"
 #include "spool.h"
 
@@ -61,9 +62,6 @@ void Controller::handle_submit(Request& request) {
     return reply_error(request, "Pathname of a file, directory or other parameter too long");
   if (spec.work_dir().empty() || spec.work_dir()[0] != '/')
     return reply_error(request, "Invalid working directory: an absolute path is required");
-  uint32_t nodes = std::max<uint32_t>(1, spec.min_nodes());
-  if (nodes > part->nodes.size()) return reply_error(request, "Node count specification invalid");
-
   ArraySpec array;
   if (!spec.array_spec().empty()) {
     Result<ArraySpec> parsed = parse_array_spec(spec.array_spec(), config_.max_array_size);
@@ -71,24 +69,26 @@ void Controller::handle_submit(Request& request) {
     array = std::move(*parsed);
   }
 
+  // Options Drover has nothing to honour them with are refused with
+  // Slurm's words for a cluster without them, rather than ignored.
+  if (!spec.gres().empty()) return reply_error(request, "Invalid generic resource (gres) specification");
+  if (!spec.reservation().empty()) return reply_error(request, "Requested reservation is invalid");
+  bool admin = is_admin(request.uid, request.gid);
+  if ((spec.priority_request() != 0 || spec.nice() < 0) && !admin)
+    return reply_error(request, "Access/permission denied");
+
+  Result<SchedJob> probe = job_request(spec, config_, *part);
+  if (!probe) return reply_error(request, probe.error());
+  if (probe->nodes > part->nodes.size()) return reply_error(request, "Node count specification invalid");
   // Refuse what no node of the partition could ever hold, instead of
   // leaving it pending forever.
   SchedSnapshot snap;
   SchedPartition sp;
-  for (const std::string& n : part->nodes) {
-    const NodeConfig* nc = &config_.nodes[node_index(n)];
-    sp.nodes.push_back(snap.nodes.size());
-    snap.nodes.push_back({nc->cpus, 0, nc->memory_mb, 0, nc->weight, true, false});
-  }
+  for (const NodeConfig& nc : config_.nodes)
+    snap.nodes.push_back({nc.cpus, 0, nc.memory_mb, 0, nc.weight, true, false});
+  for (const std::string& n : part->nodes) sp.nodes.push_back(node_index(n));
   snap.partitions.push_back(sp);
-  SchedJob probe;
-  probe.nodes = nodes;
-  uint64_t tasks_per_node = (std::max<uint64_t>(1, spec.ntasks()) + nodes - 1) / nodes;
-  uint64_t cpus_per_node = tasks_per_node * std::max<uint64_t>(1, spec.cpus_per_task());
-  probe.cpus_per_node = static_cast<uint32_t>(std::min<uint64_t>(cpus_per_node, UINT32_MAX));
-  probe.mem_per_node_mb = spec.mem_mb();
-  probe.exclusive = spec.exclusive();
-  if (!could_ever_run(snap, probe)) return reply_error(request, "Requested node configuration is not available");
+  if (!could_ever_run(snap, *probe)) return reply_error(request, "Requested node configuration is not available");
 
   pb::JobRecord job;
   job.set_job_id(next_job_id_++);
@@ -102,7 +102,10 @@ void Controller::handle_submit(Request& request) {
     job.set_priority(0);
     job.set_reason("JobHeldUser");
   } else {
-    job.set_priority(std::max<uint32_t>(1, 4294901760u - job.job_id()));
+    // --priority (operators) sets it outright; --nice moves it down (or up).
+    int64_t base = spec.priority_request() != 0 ? int64_t{spec.priority_request()}
+                                                : int64_t{4294901760u - job.job_id()} - spec.nice();
+    job.set_priority(static_cast<uint32_t>(std::clamp<int64_t>(base, 1, 0xFFFFFFFEll)));
     job.set_reason("None");
   }
   if (spec.time_limit_min() == 0) {

@@ -1,5 +1,6 @@
 #include "stepd.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <grp.h>
 #include <pwd.h>
@@ -10,7 +11,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <ctime>
 #include <string>
@@ -73,10 +77,12 @@ std::vector<std::string> merge_env(std::vector<std::string> base, const std::vec
   _exit(127);
 }
 
-int open_output(const std::string& path) {
-  // Append mode: the supervisor adds its own lines (a cancellation) without
-  // overwriting what the job writes.
-  return ::open(path.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_APPEND | O_CLOEXEC, 0644);
+int open_output(const std::string& path, bool keep_content) {
+  // Always O_APPEND: the supervisor adds its own lines (a cancellation)
+  // without overwriting what the job writes. --open-mode=append also keeps
+  // what an earlier job (or run of a requeued one) left in the file.
+  int flags = O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC | (keep_content ? 0 : O_TRUNC);
+  return ::open(path.c_str(), flags, 0644);
 }
 
 // In the forked child: become the job. Never returns.
@@ -98,12 +104,16 @@ int open_output(const std::string& path) {
     errno = EPERM;
     child_fail(report_fd, "cannot run a job of uid " + std::to_string(job.uid()) + ": the agent is not root");
   }
-  int out = open_output(launch.stdout_path());
+  bool append = job.spec().open_mode_append();
+  int out = open_output(launch.stdout_path(), append);
   if (out < 0) child_fail(report_fd, "cannot open output file " + launch.stdout_path());
-  int err = launch.stderr_path() == launch.stdout_path() ? out : open_output(launch.stderr_path());
+  int err = launch.stderr_path() == launch.stdout_path() ? out : open_output(launch.stderr_path(), append);
   if (err < 0) child_fail(report_fd, "cannot open error file " + launch.stderr_path());
-  int in = ::open(job.spec().stdin_path().empty() ? "/dev/null" : job.spec().stdin_path().c_str(), O_RDONLY);
-  if (in < 0) child_fail(report_fd, "cannot open input file " + job.spec().stdin_path());
+  // Older controllers sent -i only in the spec, already absolute.
+  std::string input = !launch.stdin_path().empty() ? launch.stdin_path() : job.spec().stdin_path();
+  if (input.empty()) input = "/dev/null";
+  int in = ::open(input.c_str(), O_RDONLY);
+  if (in < 0) child_fail(report_fd, "cannot open input file " + input);
   if (::chdir(job.spec().work_dir().c_str()) != 0) {
     std::string warning = "slurmstepd: error: couldn't chdir to `" + job.spec().work_dir() + "': " +
                           std::strerror(errno) + ": going to /tmp instead\n";
@@ -148,6 +158,29 @@ void note_cancel(const pb::LaunchJob& launch, const char* why) {
   ::close(fd);
 }
 
+// --signal without B: goes to the job's processes but not to the batch
+// shell (Slurm signals the steps, never the shell). The job's processes are
+// those of its process group, which the shell leads.
+void signal_job_processes(pid_t shell, int signo) {
+  DIR* proc = ::opendir("/proc");
+  if (!proc) return;
+  while (struct dirent* entry = ::readdir(proc)) {
+    char* end = nullptr;
+    long pid = std::strtol(entry->d_name, &end, 10);
+    if (*end != '\0' || pid <= 0 || pid == shell) continue;
+    Result<std::string> stat = read_spool_file("/proc/" + std::string(entry->d_name) + "/stat");
+    if (!stat) continue;
+    // pid (comm) state ppid pgrp ...: comm may hold spaces, so start after the last ')'.
+    size_t paren = stat->rfind(')');
+    if (paren == std::string::npos) continue;
+    int ppid = 0, pgrp = 0;
+    char state = 0;
+    if (std::sscanf(stat->c_str() + paren + 1, " %c %d %d", &state, &ppid, &pgrp) == 3 && pgrp == shell)
+      ::kill(static_cast<pid_t>(pid), signo);
+  }
+  ::closedir(proc);
+}
+
 struct Outcome {
   int wait_status = 0;
   bool timed_out = false;
@@ -162,6 +195,12 @@ Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& d
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT}) sigaddset(&watched, s);
   uint32_t limit_min = launch.job().spec().time_limit_min();
   time_t limit_at = limit_min == 0 || limit_min == kInfiniteMinutes ? 0 : ::time(nullptr) + time_t{limit_min} * 60;
+  // --signal: sent once, signal_secs before the limit (at once if the
+  // limit is shorter than that).
+  const pb::JobSpec& spec = launch.job().spec();
+  time_t signal_at = 0;
+  if (limit_at != 0 && spec.signal_number() > 0)
+    signal_at = std::max<time_t>(::time(nullptr), limit_at - time_t{spec.signal_secs()});
   Outcome outcome;
   bool cancelling = false;
   time_t kill_at = 0;
@@ -175,12 +214,17 @@ Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& d
   for (;;) {
     if (waitpid(child, &outcome.wait_status, WNOHANG) == child) return outcome;
     time_t deadline = cancelling ? kill_at : limit_at;
+    if (!cancelling && signal_at != 0) deadline = signal_at;
     siginfo_t info{};
     int signo;
     if (deadline != 0) {
       time_t left = deadline - ::time(nullptr);
       if (left <= 0) {
-        if (cancelling) {
+        if (!cancelling && signal_at != 0) {
+          if (spec.signal_batch_only()) kill(child, spec.signal_number());
+          else signal_job_processes(child, spec.signal_number());
+          signal_at = 0;
+        } else if (cancelling) {
           kill(-child, SIGKILL);
           kill_at = 0;
           cancelling = false;

@@ -171,6 +171,30 @@ INSTANTIATE_TEST_SUITE_P(
         PlacementCase{"MultiNodeTooFew", {node(4), node(4, 4), node(4)}, with_nodes(job(1), 3), {}}),
     [](const testing::TestParamInfo<PlacementCase>& info) { return info.param.name; });
 
+TEST(SchedulerPlacementLimits, RequiredAndAllowedNodes) {
+  // -w node 2 plus one more node: node 2 and the best other allowed one.
+  SchedJob wants = job(1);
+  wants.nodes = 2;
+  wants.required = {2};
+  wants.allowed = {false, true, true};  // -x node 0
+  SchedPlan plan = schedule(cluster({node(4), node(4), node(4)}, {wants}));
+  EXPECT_EQ(placements(plan)[1], (Nodes{1, 2}));
+  // A busy required node makes the job wait, even with other nodes free.
+  SchedJob busy = job(2, 4);
+  busy.required = {0};
+  plan = schedule(cluster({node(4, 1), node(4)}, {busy}));
+  EXPECT_TRUE(plan.starts.empty());
+  EXPECT_EQ(reason(plan, 2), "Resources");
+  // Only disallowed nodes free: it could run some day, but not now.
+  SchedJob only_one = job(3);
+  only_one.allowed = {true, false};
+  SchedSnapshot snap = cluster({node(4, 4), node(4)}, {only_one});
+  EXPECT_TRUE(schedule(snap).starts.empty());
+  EXPECT_TRUE(could_ever_run(snap, only_one));
+  only_one.allowed = {false, false};
+  EXPECT_FALSE(could_ever_run(snap, only_one));
+}
+
 TEST(SchedulerExclusive, NothingSharesAnExclusiveJobsNode) {
   // Node 0 is busy, node 1 idle. The exclusive job (first by priority) takes
   // node 1 whole; the small jobs behind it must all fit on node 0 or wait.
