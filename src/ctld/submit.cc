@@ -64,6 +64,8 @@ void Controller::handle_submit(Request& request) {
   uint32_t nodes = std::max<uint32_t>(1, spec.min_nodes());
   if (nodes > part->nodes.size()) return reply_error(request, "Node count specification invalid");
 
+  if (spec.allocation() && !spec.array_spec().empty())
+    return reply_error(request, "Job arrays are not supported for allocations");
   ArraySpec array;
   if (!spec.array_spec().empty()) {
     Result<ArraySpec> parsed = parse_array_spec(spec.array_spec(), config_.max_array_size);
@@ -117,7 +119,8 @@ void Controller::handle_submit(Request& request) {
   uint32_t id = job.job_id();
   std::string spool_dir = config_.spool_dir;
   JobStore::Write write;
-  write.before_commit = [spool_dir, id, uid = job.uid(), gid = job.gid(), script = job.spec().script(),
+  if (!job.spec().allocation())  // an allocation has no script to spool
+    write.before_commit = [spool_dir, id, uid = job.uid(), gid = job.gid(), script = job.spec().script(),
                          env = std::vector<std::string>(job.spec().env().begin(), job.spec().env().end())] {
     return write_spool(spool_dir, id, uid, gid, script, env);
   };
