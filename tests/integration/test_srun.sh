@@ -1,7 +1,8 @@
 # srun: steps inside a batch job (task layout, SLURM_* of each task, --output
 # patterns, highest exit code), srun with an allocation of its own
 # (srun -N3 hostname), stdin, Ctrl-C forwarded, a killed srun taking its
-# tasks along, scancel of srun's allocation, and the step lines in sacct.
+# tasks along, scancel of srun's allocation, salloc, and the step lines in
+# sacct.
 source "$(dirname "$0")/lib.sh"
 cluster_up 3
 cd "$WORK"
@@ -84,6 +85,18 @@ rc=$?
 set -e
 assert_eq 143 "$rc" "srun of a cancelled allocation"
 assert_contains "$(cat cancel.out)" "task 0: Terminated" "cancelled task reported"
+
+# salloc: an allocation, a command run here with SLURM_JOB_ID set, srun inside it.
+set +e
+out=$(salloc -N2 bash -c 'echo $SLURM_JOB_NODELIST; srun hostname | sort; exit 6' 2>salloc.err)
+rc=$?
+set -e
+assert_eq 6 "$rc" "salloc's exit code is the command's"
+assert_eq "node[1-2]
+node1
+node2" "$out" "srun inside salloc"
+assert_contains "$(cat salloc.err)" "salloc: Granted job allocation" "salloc's grant line"
+assert_contains "$(cat salloc.err)" "salloc: Relinquishing job allocation" "salloc's release line"
 
 # Bad requests.
 set +e
