@@ -43,6 +43,10 @@ struct Config {
   uint32_t heartbeat_s = 10;
   uint32_t node_timeout_s = 60;
   uint32_t kill_wait_s = 30;
+  // An allocation held by srun or salloc is released when its holder has
+  // not been heard from for this long (Slurm's InactiveLimit, which there
+  // defaults to off: here a killed srun must not hold nodes forever).
+  uint32_t inactive_limit_s = 60;
   uint32_t max_array_size = 1000001;
   // When a DOWN node that registers again returns to service (Slurm's
   // ReturnToService): 0 never by itself, 1 if it was down for not

@@ -14,7 +14,10 @@ struct PatternContext {
   std::optional<uint32_t> array_task_id;    // unset when not an array
   std::string job_name;
   std::string user;
-  std::string node;                         // first node of the job
+  std::string node;                         // first node of the job (srun: this task's node)
+  std::optional<uint32_t> step_id;          // set for srun steps; unset: the batch script
+  uint32_t task_id = 0;                     // srun: the task's rank
+  uint32_t node_index = 0;                  // srun: the node's index in the step
 };
 
 // Expands a pattern. A pattern containing a backslash is not expanded; its

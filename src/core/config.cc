@@ -139,6 +139,7 @@ void load_full(const YAML::Node& root, Config& config) {
   config.heartbeat_s = positive(root, "heartbeat_s", "heartbeat_s", config.heartbeat_s);
   config.node_timeout_s = positive(root, "node_timeout", "node_timeout", config.node_timeout_s);
   config.kill_wait_s = positive(root, "kill_wait", "kill_wait", config.kill_wait_s);
+  config.inactive_limit_s = positive(root, "inactive_limit", "inactive_limit", config.inactive_limit_s);
   config.max_array_size = positive(root, "max_array_size", "max_array_size", config.max_array_size);
   config.max_connections = positive(root, "max_connections", "max_connections", config.max_connections);
   config.client_idle_timeout_s =

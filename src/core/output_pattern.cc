@@ -25,15 +25,18 @@ std::optional<uint64_t> numeric_code(char code, const PatternContext& ctx) {
   bool is_array = ctx.array_task_id.has_value();
   switch (code) {
     case 'j':
-    case 'J':  // jobid.stepid, but the batch script has no step suffix
+      return ctx.job_id;
+    case 'J':  // jobid.stepid; the batch script has no step suffix
+      if (ctx.step_id) return std::nullopt;
       return ctx.job_id;
     case 'A':
       return is_array ? ctx.array_job_id : ctx.job_id;
     case 'a':
       return is_array ? *ctx.array_task_id : kNoVal;
-    case 'n':  // node index within the job: the batch host is node 0
+    case 'n':  // node index within the step: the batch host is node 0
+      return ctx.node_index;
     case 't':  // task rank: the batch script is task 0
-      return 0;
+      return ctx.task_id;
     default:
       return std::nullopt;
   }
@@ -48,8 +51,10 @@ std::optional<std::string> text_code(char code, const PatternContext& ctx) {
       return ctx.user;
     case 'N':
       return ctx.node;
-    case 's':  // the step id of the batch script
-      return std::string("batch");
+    case 'J':  // a step's "jobid.stepid"
+      return std::to_string(ctx.job_id) + "." + std::to_string(*ctx.step_id);
+    case 's':
+      return ctx.step_id ? std::to_string(*ctx.step_id) : std::string("batch");
     default:
       return std::nullopt;
   }

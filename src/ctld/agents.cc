@@ -106,7 +106,7 @@ void Controller::reconcile(size_t index, const pb::AgentHello& hello) {
   std::vector<pb::JobRecord> changed;
   std::set<JobRefKey> expected;
   for (auto& [id, job] : jobs_) {
-    if (!occupies_node(job) || job.nodes().empty() || job.nodes(0) != name) continue;
+    if (!occupies_node(job) || job.nodes().empty() || job.nodes(0) != name || job.spec().allocation()) continue;
     JobRefKey key{id, job.restarts()};
     expected.insert(key);
     if (running.count(key) || finished.count(key)) continue;
@@ -170,6 +170,8 @@ void Controller::send_signal(size_t node, const pb::JobRecord& job, bool cancel,
 }
 
 void Controller::lose_job(pb::JobRecord& job, const std::string& why, std::vector<pb::JobRecord>& changed) {
+  end_steps(job, pb::JOB_CANCELLED);
+  allocations_.erase(job.job_id());
   release_resources(job);
   if (job.spec().requeue()) {
     spdlog::warn("job {}: requeued ({})", job.job_id(), why);
@@ -231,6 +233,7 @@ void Controller::handle_finished(Request& request) {
   job->set_exit_status(done.exit_status());
   job->set_term_signal(done.term_signal());
   job->set_kill_sent(false);
+  end_steps(*job, pb::JOB_CANCELLED);  // steps left running end with their job
   release_resources(*job);
   if (!done.error().empty())
     spdlog::warn("job {} failed to launch on {}: {}", job->job_id(), request.session->node, done.error());
@@ -291,6 +294,7 @@ void Controller::check_nodes() {
     if (rt.session && rt.session->conn) rt.session->conn->close(true);
     mark_node_down(i, "Not responding");
   }
+  check_allocations();
   node_timer_.expires_after(std::chrono::seconds(1));
   node_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) check_nodes();

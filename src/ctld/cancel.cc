@@ -51,12 +51,14 @@ void Controller::cancel_job(pb::JobRecord& job, uint32_t uid, std::vector<pb::Jo
   job.set_cancelled_by(uid);
   job.set_end_time(now());
   job.clear_array_pending();
+  spdlog::info("job {} cancelled by uid {}", job.job_id(), uid);
+  if (running && job.spec().allocation()) return finish_allocation(job, pb::JOB_CANCELLED, 0, 0, changed);
   if (running) {
     // Resources stay allocated until the agent reports the processes gone.
     job.set_kill_sent(true);
     if (size_t n = node_index(job.nodes(0)); n != SIZE_MAX) send_signal(n, job, true);
+    end_steps(job, pb::JOB_CANCELLED);
   }
-  spdlog::info("job {} cancelled by uid {}", job.job_id(), uid);
   changed.push_back(job);
 }
 

@@ -72,6 +72,7 @@ void Controller::recover() {
       }
     }
     uint32_t id = job.job_id();
+    if (job.spec().allocation() && job.state() == pb::JOB_RUNNING) allocations_[id] = now();  // holders get a grace period
     if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
     jobs_.emplace(id, std::move(job));
   }
@@ -244,6 +245,10 @@ void Controller::start_job(uint32_t job_id, const std::vector<size_t>& nodes, ui
 }
 
 void Controller::launch(const pb::JobRecord& job) {
+  if (job.spec().allocation()) {  // held by srun or salloc, which start steps on it
+    allocations_[job.job_id()] = now();
+    return;
+  }
   const std::string& node = job.nodes(0);
   NodeRuntime& rt = nodes_[node_index(node)];
   if (!rt.session) {

@@ -114,6 +114,20 @@ class Controller {
   void send_signal(size_t node, const pb::JobRecord& job, bool cancel, int signo = 0);
   pb::NodeInfo node_info(const NodeConfig& node) const;
 
+  // steps.cc: srun's job steps and the allocations srun and salloc hold.
+  void handle_step_create(Request& request);
+  void handle_step_complete(Request& request);
+  void handle_allocation_done(Request& request);
+  // Marks the job's unfinished steps ended and tells its nodes to end them.
+  void end_steps(pb::JobRecord& job, pb::JobState state);
+  // Signals the job's steps (not its batch script) on every node of the job.
+  void signal_steps(const pb::JobRecord& job, bool cancel, int signo = 0);
+  // Allocations whose holder went silent or whose time limit passed end.
+  void check_allocations();
+  // Ends a held allocation: no agent reports it, so the controller does.
+  void finish_allocation(pb::JobRecord& job, pb::JobState state, int32_t exit_status, int32_t term_signal,
+                         std::vector<pb::JobRecord>& changed);
+
   // controller.cc
   void recover();
   void request_schedule();
@@ -147,6 +161,7 @@ class Controller {
   // oldest is dropped so a flood of idle connections cannot lock users out.
   std::list<std::weak_ptr<Session>> clients_;
   LogLimiter log_limiter_;
+  std::map<uint32_t, int64_t> allocations_;  // running allocations -> when their holder last spoke
   asio::steady_timer node_timer_;
 };
 

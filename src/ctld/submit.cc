@@ -62,6 +62,8 @@ void Controller::handle_submit(Request& request) {
     return reply_error(request, "Pathname of a file, directory or other parameter too long");
   if (spec.work_dir().empty() || spec.work_dir()[0] != '/')
     return reply_error(request, "Invalid working directory: an absolute path is required");
+  if (spec.allocation() && !spec.array_spec().empty())
+    return reply_error(request, "Job arrays are not supported for allocations");
   ArraySpec array;
   if (!spec.array_spec().empty()) {
     Result<ArraySpec> parsed = parse_array_spec(spec.array_spec(), config_.max_array_size);
@@ -120,7 +122,8 @@ void Controller::handle_submit(Request& request) {
   uint32_t id = job.job_id();
   std::string spool_dir = config_.spool_dir;
   JobStore::Write write;
-  write.before_commit = [spool_dir, id, uid = job.uid(), gid = job.gid(), script = job.spec().script(),
+  if (!job.spec().allocation())  // an allocation has no script to spool
+    write.before_commit = [spool_dir, id, uid = job.uid(), gid = job.gid(), script = job.spec().script(),
                          env = std::vector<std::string>(job.spec().env().begin(), job.spec().env().end())] {
     return write_spool(spool_dir, id, uid, gid, script, env);
   };

@@ -173,9 +173,14 @@ void Agent::on_frame(const std::string& body) {
       break;
     case pb::Message::kSignal: {
       const pb::SignalJob& s = m.signal();
-      tracker_.signal(JobKey{s.job_id(), s.restarts()}, s.cancel() ? SIGTERM : s.signal(), s.stale());
+      int signo = s.cancel() ? SIGTERM : s.signal();
+      if (!s.steps_only()) tracker_.signal(JobKey{s.job_id(), s.restarts()}, signo, s.stale());
+      if (!s.stale()) tracker_.signal_steps(s.job_id(), signo);
       break;
     }
+    case pb::Message::kStepLaunch:
+      tracker_.launch_step(m.step_launch());
+      break;
     case pb::Message::kFinishedAck:
       tracker_.acknowledge(JobKey{m.finished_ack().job_id(), m.finished_ack().restarts()});
       break;

@@ -22,6 +22,7 @@ JobTracker::JobTracker(asio::io_context& io, std::string state_dir, std::string 
       sigchld_(io, SIGCHLD),
       poll_timer_(io) {
   make_dirs(state_dir_ + "/jobs", 0700);
+  make_dirs(state_dir_ + "/steps", 0700);
   watch_children();
   poll();
 }
@@ -40,6 +41,52 @@ void JobTracker::recover() {
     running_[*key] = supervisor;
     spdlog::info("job {}: re-adopted its supervisor (pid {})", key->id, supervisor);
   }
+  // Step supervisors outlive an agent restart too; adopt the live ones.
+  for (const auto& entry : std::filesystem::directory_iterator(state_dir_ + "/steps", ec)) {
+    std::optional<JobKey> key = JobKey::parse(entry.path().filename());  // "<job>.<step>"
+    Result<std::string> pid = read_file(entry.path().string() + "/stepd.pid");
+    pid_t supervisor = pid ? static_cast<pid_t>(std::strtol(pid->c_str(), nullptr, 10)) : 0;
+    if (key && supervisor > 0 && kill(supervisor, 0) == 0) steps_[{key->id, key->restarts}] = supervisor;
+    else remove_job_dir(entry.path());
+  }
+}
+
+void JobTracker::launch_step(const pb::StepLaunch& launch) {
+  std::string name = std::to_string(launch.job_id()) + "." + std::to_string(launch.step_id());
+  std::string dir = state_dir_ + "/steps/" + name;
+  if (steps_.count({launch.job_id(), launch.step_id()})) return;  // a repeated order
+  Status s = make_dirs(dir, 0700);
+  if (s) s = write_file_atomic(dir + "/step.pb", launch.SerializeAsString(), 0600);
+  if (!s) {
+    spdlog::error("step {}: cannot start: {}", name, s.error());
+    return;  // srun sees no connection from this node and says so
+  }
+  pid_t pid = 0;
+  std::string flag = "--step";
+  std::vector<char*> argv{const_cast<char*>(stepd_path_.c_str()), flag.data(), dir.data(), nullptr};
+  int rc = posix_spawn(&pid, stepd_path_.c_str(), nullptr, nullptr, argv.data(), environ);
+  if (rc != 0) {
+    spdlog::error("step {}: cannot start {}: {}", name, stepd_path_, std::strerror(rc));
+    remove_job_dir(dir);
+    return;
+  }
+  write_file_atomic(dir + "/stepd.pid", std::to_string(pid), 0600);
+  steps_[{launch.job_id(), launch.step_id()}] = pid;
+  spdlog::info("step {}: {} tasks started on {} under supervisor pid {}", name, launch.task_ids_size(),
+               launch.node_name(), pid);
+}
+
+void JobTracker::signal_steps(uint32_t job_id, int signo) {
+  for (auto it = steps_.lower_bound({job_id, 0}); it != steps_.end() && it->first.first == job_id; ++it) {
+    spdlog::info("step {}.{}: {}", job_id, it->first.second,
+                 signo == SIGTERM ? "cancelling" : "signal " + std::to_string(signo));
+    kill(it->second, signo);
+  }
+}
+
+void JobTracker::forget_step(std::map<std::pair<uint32_t, uint32_t>, pid_t>::iterator step) {
+  remove_job_dir(state_dir_ + "/steps/" + std::to_string(step->first.first) + "." + std::to_string(step->first.second));
+  steps_.erase(step);
 }
 
 bool JobTracker::launch(const pb::LaunchJob& launch) {
@@ -106,6 +153,11 @@ void JobTracker::watch_children() {
       int status;
       pid_t pid = waitpid(-1, &status, WNOHANG);
       if (pid <= 0) break;
+      for (auto it = steps_.begin(); it != steps_.end(); ++it) {
+        if (it->second != pid) continue;
+        forget_step(it);
+        break;
+      }
       for (const auto& [key, supervisor] : running_) {
         if (supervisor != pid) continue;
         JobKey ended = key;  // check() erases the entry `key` refers to
@@ -120,6 +172,10 @@ void JobTracker::watch_children() {
 // Supervisors adopted after a restart are not our children: look for them.
 void JobTracker::poll() {
   for (const JobKey& key : running()) check(key);
+  for (auto it = steps_.begin(); it != steps_.end();) {
+    auto current = it++;
+    if (kill(current->second, 0) != 0 && errno == ESRCH) forget_step(current);
+  }
   poll_timer_.expires_after(std::chrono::seconds(1));
   poll_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) poll();

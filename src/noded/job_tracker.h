@@ -1,5 +1,5 @@
 // JobTracker: the jobs this agent supervises. Spawns one drover-stepd per
-// job, notices when each ends (SIGCHLD for its own children, a periodic
+// job (and one per srun step on this node), notices when each ends (SIGCHLD for its own children, a periodic
 // check for supervisors adopted after an agent restart) and hands the
 // final status to the agent, which keeps resending it until acknowledged.
 // Runs on the agent's io_context thread.
@@ -30,6 +30,11 @@ class JobTracker {
   // `stale`: the job runs on elsewhere (requeued), so its output file is
   // not ours to write a cancellation note into.
   void signal(const JobKey& job, int signo, bool stale = false);
+  // Starts this node's tasks of an srun step. Steps report to srun, not
+  // here: the tracker only keeps them to signal them.
+  void launch_step(const pb::StepLaunch& launch);
+  // Signals every step of the job on this node (SIGTERM: cancel).
+  void signal_steps(uint32_t job_id, int signo);
   // The controller has the final status: forget the job.
   void acknowledge(const JobKey& job);
 
@@ -46,7 +51,10 @@ class JobTracker {
   std::string state_dir_;
   std::string stepd_path_;
   Finished on_finished_;
+  void forget_step(std::map<std::pair<uint32_t, uint32_t>, pid_t>::iterator step);
+
   std::map<JobKey, pid_t> running_;   // job -> supervisor pid
+  std::map<std::pair<uint32_t, uint32_t>, pid_t> steps_;  // (job, step) -> step supervisor pid
   asio::signal_set sigchld_;
   asio::steady_timer poll_timer_;
 };

@@ -2,9 +2,6 @@
 
 #include <dirent.h>
 #include <fcntl.h>
-#include <grp.h>
-#include <pwd.h>
-#include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -23,6 +20,7 @@
 #include "drover/file_util.h"
 #include "drover/time_format.h"
 #include "job_dir.h"
+#include "job_process.h"
 
 namespace drover {
 namespace {
@@ -61,15 +59,6 @@ Result<std::vector<std::string>> read_env_file(const std::string& path) {
   return Result<std::vector<std::string>>::ok(std::move(env));
 }
 
-// Later entries win, as they would with successive exports.
-std::vector<std::string> merge_env(std::vector<std::string> base, const std::vector<std::string>& overrides) {
-  for (const std::string& var : overrides) {
-    std::string key = var.substr(0, var.find('=') + 1);
-    std::erase_if(base, [&](const std::string& b) { return b.compare(0, key.size(), key) == 0; });
-    base.push_back(var);
-  }
-  return base;
-}
 
 [[noreturn]] void child_fail(int report_fd, const std::string& what) {
   std::string message = what + ": " + std::strerror(errno);
@@ -92,18 +81,10 @@ int open_output(const std::string& path, bool keep_content) {
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   setpgid(0, 0);
-  if (launch.set_hostname() && unshare(CLONE_NEWUTS) == 0)
-    (void)!sethostname(launch.node_name().data(), launch.node_name().size());
+  if (launch.set_hostname()) set_job_hostname(launch.node_name());
   const pb::JobRecord& job = launch.job();
-  if (::getuid() == 0 && job.uid() != 0) {
-    if (initgroups(launch.user_name().c_str(), job.gid()) != 0 && setgroups(0, nullptr) != 0)
-      child_fail(report_fd, "cannot set supplementary groups");
-    if (setgid(job.gid()) != 0) child_fail(report_fd, "cannot set gid " + std::to_string(job.gid()));
-    if (setuid(job.uid()) != 0) child_fail(report_fd, "cannot set uid " + std::to_string(job.uid()));
-  } else if (job.uid() != ::getuid()) {
-    errno = EPERM;
-    child_fail(report_fd, "cannot run a job of uid " + std::to_string(job.uid()) + ": the agent is not root");
-  }
+  if (std::string failed = become_job_user(job.uid(), job.gid(), launch.user_name()); !failed.empty())
+    child_fail(report_fd, failed);
   bool append = job.spec().open_mode_append();
   int out = open_output(launch.stdout_path(), append);
   if (out < 0) child_fail(report_fd, "cannot open output file " + launch.stdout_path());

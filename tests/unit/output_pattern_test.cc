@@ -97,5 +97,17 @@ TEST(OutputPattern, ArrayTaskZeroIsStillAnArray) {
   EXPECT_EQ(expand_output_pattern("slurm-%A_%a.out", ctx), "slurm-120_0.out");
 }
 
+// srun's patterns (submitit sends --output X_%j_%t_log.out): per task and step.
+TEST(OutputPattern, SrunStepTasks) {
+  PatternContext ctx = plain_job();
+  ctx.step_id = 2;
+  ctx.task_id = 5;
+  ctx.node_index = 1;
+  ctx.node = "node2";
+  EXPECT_EQ(expand_output_pattern("%j_%t_log.out", ctx), "128_5_log.out");
+  EXPECT_EQ(expand_output_pattern("%J.%n.%N.%s", ctx), "128.2.1.node2.2");
+  EXPECT_EQ(expand_output_pattern("t%3t", ctx), "t005");
+}
+
 }  // namespace
 }  // namespace drover
