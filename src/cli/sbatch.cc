@@ -8,15 +8,18 @@
 #include <chrono>
 #include <thread>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
 
 #include "drover/batch_script.h"
+#include "drover/begin_time.h"
 #include "drover/cli_util.h"
 #include "drover/time_format.h"
 #include "sbatch_options.h"
+#include "sbatch_wait.h"
 
 extern char** environ;
 
@@ -227,6 +230,20 @@ int main(int argc, char** argv) {
   if (options.error) spec.set_stderr_pattern(*options.error);
   if (options.input) spec.set_stdin_path(absolute(*options.input));
   if (options.array) spec.set_array_spec(*options.array);
+  if (options.dependency) spec.set_dependency(*options.dependency);
+  if (options.begin) {
+    Result<int64_t> begin = parse_begin_time(*options.begin, ::time(nullptr));
+    if (!begin) {
+      std::fprintf(stderr, "%s\n", begin.error().c_str());
+      fail("Invalid --begin specification", kOptionError);
+    }
+    spec.set_begin_time(*begin);
+  }
+  if (options.kill_on_invalid_dep) {
+    if (*options.kill_on_invalid_dep == "yes") spec.set_kill_on_invalid_dep(true);
+    else if (*options.kill_on_invalid_dep == "no") spec.set_no_kill_on_invalid_dep(true);
+    else fail("Invalid --kill-on-invalid-dep specification", kOptionError);
+  }
   spec.set_exclusive(options.exclusive);
   spec.set_hold(options.hold);
   spec.set_requeue(!options.no_requeue);
@@ -246,5 +263,9 @@ int main(int argc, char** argv) {
     std::printf("%u\n", id);
   else if (!options.quiet)
     std::printf("Submitted batch job %u\n", id);
+  if (options.wait || cli_options.wait) {
+    std::fflush(stdout);
+    return sbatch::wait_for_job(client, id);
+  }
   return 0;
 }

@@ -21,6 +21,10 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("--wrap", o.wrap, "wrap a command in a sh script");
   app.add_flag("--exclusive", o.exclusive, "allocate whole nodes");
   app.add_flag("-H,--hold", o.hold, "submit held");
+  app.add_option("-d,--dependency", o.dependency, "defer the job until these jobs reach a state (afterok:id,...)");
+  app.add_option("-b,--begin", o.begin, "defer the job until this time (now+1hour, 16:00, 2030-01-31T12:00)");
+  app.add_flag("-W,--wait", o.wait, "wait for the job to end; exit with its exit code");
+  app.add_option("--kill-on-invalid-dep", o.kill_on_invalid_dep, "yes: cancel the job if its dependency fails");
   app.add_flag("--parsable", o.parsable, "print only the job id");
   app.add_flag("-Q,--quiet", o.quiet, "print nothing on success");
   app.add_flag("--requeue", o.requeue, "the job may be requeued");
@@ -49,6 +53,7 @@ std::vector<std::string> options_from_environment() {
       {"SBATCH_MEM_PER_NODE", "--mem", false},    {"SBATCH_ACCOUNT", "--account", false},
       {"SBATCH_QOS", "--qos", false},             {"SBATCH_EXCLUSIVE", "--exclusive", true},
       {"SBATCH_REQUEUE", "--requeue", true},      {"SBATCH_NO_REQUEUE", "--no-requeue", true},
+      {"SBATCH_WAIT", "--wait", true},
   };
   std::vector<std::string> words;
   for (const Mapping& m : kMappings) {

@@ -16,6 +16,9 @@ struct Options {
   std::optional<uint32_t> ntasks, cpus_per_task;
   bool exclusive = false, hold = false, parsable = false, quiet = false, requeue = false, no_requeue = false;
   int verbose = 0;
+  // Dependencies, begin time and waiting (-d, -b, -W, --kill-on-invalid-dep).
+  std::optional<std::string> dependency, begin, kill_on_invalid_dep;
+  bool wait = false;
 };
 
 // Registers every option on `app`, writing into `options`.

@@ -245,7 +245,10 @@ Cell cell_exec_host(const pb::JobRecord& job, int64_t) {
   return {job.nodes_size() ? job.nodes(0) : "n/a"};
 }
 
-// Drover has no accounts or dependencies; Slurm prints a NULL as "(null)".
+// What is left of the job's dependency: "afterok:12(unfulfilled)".
+Cell cell_dependency(const pb::JobRecord& job, int64_t) { return {or_null(job.dependency_state())}; }
+
+// Drover has no accounts; Slurm prints a NULL as "(null)".
 Cell cell_null(const pb::JobRecord&, int64_t) { return {"(null)"}; }
 
 Cell cell_oversubscribe(const pb::JobRecord& job, int64_t) {
@@ -262,7 +265,7 @@ constexpr Column kColumns[] = {
     {'U', "UID", true, cell_uid},
     {'G', "GROUP", true, cell_gid},
     {'a', "ACCOUNT", true, cell_null},
-    {'E', "DEPENDENCY", true, cell_null},
+    {'E', "DEPENDENCY", true, cell_dependency},
     {'P', "PARTITION", true, cell_partition},
     {'t', "ST", true, cell_state_compact},
     {'T', "STATE", true, cell_state_long},

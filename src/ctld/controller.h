@@ -13,13 +13,16 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "drover.pb.h"
+#include "drover/array_spec.h"
 #include "drover/asio.h"
 #include "drover/config.h"
 #include "drover/connection.h"
 #include "drover/credential.h"
+#include "drover/dependency.h"
 #include "drover/log_limiter.h"
 #include "job_store.h"
 
@@ -114,6 +117,17 @@ class Controller {
   void send_signal(size_t node, const pb::JobRecord& job, bool cancel, int signo = 0);
   pb::NodeInfo node_info(const NodeConfig& node) const;
 
+  // dependencies.cc
+  // Starts tracking a pending job's --dependency (at submit and recovery).
+  void track_dependency(const pb::JobRecord& job);
+  // Evaluates every tracked dependency against the queue: sets reasons and
+  // display strings, cancels never-satisfiable jobs if configured, and
+  // returns the jobs that may not start yet. Changed records are appended.
+  std::unordered_set<uint32_t> evaluate_dependencies(std::vector<pb::JobRecord>& changed);
+  // Ensures a scheduling pass runs at `when` (epoch seconds): begin times
+  // and after:N+min.
+  void wake_at(int64_t when);
+
   // controller.cc
   void recover();
   void request_schedule();
@@ -148,6 +162,12 @@ class Controller {
   std::list<std::weak_ptr<Session>> clients_;
   LogLimiter log_limiter_;
   asio::steady_timer node_timer_;
+  // Pending jobs whose dependency is not yet decided, parsed once.
+  std::unordered_map<uint32_t, Dependency> dependencies_;
+  // aftercorr: the tasks of a pending array that may start in this pass.
+  std::unordered_map<uint32_t, TaskSet> corr_eligible_;
+  asio::steady_timer wake_timer_{io_};
+  int64_t wake_at_ = 0;  // when wake_timer_ fires; 0: not armed
 };
 
 }  // namespace drover
