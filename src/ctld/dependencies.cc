@@ -40,7 +40,10 @@ std::unordered_set<uint32_t> Controller::evaluate_dependencies(std::vector<pb::J
   corr_eligible_.clear();
   if (dependencies_.empty()) return waiting;
   const int64_t t_now = now();
-  DepIndex index(jobs_);
+  bool singletons = false;
+  for (const auto& [id, dep] : dependencies_)
+    for (const DepItem& item : dep.items) singletons = singletons || item.type == DepType::kSingleton;
+  DepIndex index(jobs_, singletons);
   std::vector<uint32_t> decided;
   for (auto& [id, dep] : dependencies_) {
     pb::JobRecord* job = find_job(id);

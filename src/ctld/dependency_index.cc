@@ -74,7 +74,7 @@ DepTarget DepIndex::of_record(const pb::JobRecord& job) {
 
 std::string DepIndex::name_key(uint32_t uid, const std::string& name) { return std::to_string(uid) + ":" + name; }
 
-DepIndex::DepIndex(const std::map<uint32_t, pb::JobRecord>& jobs) : jobs_(jobs) {
+DepIndex::DepIndex(const std::map<uint32_t, pb::JobRecord>& jobs, bool with_singletons) : jobs_(jobs) {
   for (const auto& [id, job] : jobs) {
     DepTarget t = of_record(job);
     if (job.array_job_id() != 0) {
@@ -88,7 +88,7 @@ DepIndex::DepIndex(const std::map<uint32_t, pb::JobRecord>& jobs) : jobs_(jobs) 
         for (const pb::TaskRange& r : job.array_pending()) array.not_ok.add_range(r.first(), r.last());
       }
     }
-    if (t.running || t.pending) {
+    if (with_singletons && (t.running || t.pending)) {
       SameName& same = names_[name_key(job.uid(), job.spec().name())];
       if (t.running) ++same.running;
       if (t.pending) {

@@ -19,7 +19,9 @@ namespace drover {
 
 class DepIndex {
  public:
-  explicit DepIndex(const std::map<uint32_t, pb::JobRecord>& jobs);
+  // `with_singletons`: also index (user, name) pairs; skipped when no
+  // dependency is a singleton, since it costs a string per live job.
+  DepIndex(const std::map<uint32_t, pb::JobRecord>& jobs, bool with_singletons);
 
   // The state of an item's target (a job, an array task, or a whole array).
   DepTarget target(const DepItem& item) const;

@@ -49,7 +49,7 @@ TEST_F(DepIndexTest, PlainJobsAndUnknownIds) {
   pb::JobRecord failed = record(3, pb::JOB_FAILED);
   failed.set_exit_status(2);
   add(failed);
-  DepIndex index(jobs_);
+  DepIndex index(jobs_, true);
   EXPECT_EQ(index.target(item("afterok:1")).running, 1u);
   EXPECT_EQ(index.target(item("afterok:2")).ok, 1u);
   EXPECT_EQ(index.target(item("afterok:3")).failed, 1u);
@@ -63,7 +63,7 @@ TEST_F(DepIndexTest, ArraysAndTheirTasks) {
   add(array_meta(10, 3, 5));                       // tasks 3-5 not started
   add(task(11, 10, 1, pb::JOB_COMPLETED));
   add(task(12, 10, 2, pb::JOB_RUNNING));
-  DepIndex index(jobs_);
+  DepIndex index(jobs_, true);
   EXPECT_TRUE(index.is_array(10));
   DepTarget all = index.target(item("afterok:10"));
   EXPECT_EQ(all.pending, 3u);
@@ -80,7 +80,7 @@ TEST_F(DepIndexTest, AfterCorrTaskByTask) {
   add(task(11, 10, 1, pb::JOB_COMPLETED));
   add(task(12, 10, 2, pb::JOB_RUNNING));
   add(task(13, 10, 3, pb::JOB_FAILED, 1));
-  DepIndex index(jobs_);
+  DepIndex index(jobs_, true);
   TaskSet child;
   child.add_range(1, 7);
   // 1 succeeded, 6 and 7 do not exist in array 10; 2 runs, 3 failed, 4-5 pend.
@@ -94,7 +94,7 @@ TEST_F(DepIndexTest, SingletonWaitsForEarlierAndRunningJobsOfSameUserAndName) {
   add(record(3, pb::JOB_PENDING, "w"));
   add(record(4, pb::JOB_PENDING, "w", 2000));   // another user
   add(record(5, pb::JOB_PENDING, "other"));
-  DepIndex index(jobs_);
+  DepIndex index(jobs_, true);
   EXPECT_FALSE(index.singleton_blocked(jobs_[2]));  // earliest, nothing running
   EXPECT_TRUE(index.singleton_blocked(jobs_[3]));   // 2 is earlier
   EXPECT_FALSE(index.singleton_blocked(jobs_[4]));
@@ -103,7 +103,7 @@ TEST_F(DepIndexTest, SingletonWaitsForEarlierAndRunningJobsOfSameUserAndName) {
   jobs_[2].set_state(pb::JOB_RUNNING);
   add(record(6, pb::JOB_PENDING, "late"));
   add(record(7, pb::JOB_RUNNING, "late"));          // a later job that already runs also blocks
-  DepIndex again(jobs_);
+  DepIndex again(jobs_, true);
   EXPECT_TRUE(again.singleton_blocked(jobs_[3]));
   EXPECT_TRUE(again.singleton_blocked(jobs_[6]));
 }
@@ -112,7 +112,7 @@ TEST_F(DepIndexTest, SingletonCountsArrayTasksOfOtherArraysOnly) {
   add(array_meta(10, 2, 3));
   add(task(11, 10, 1, pb::JOB_RUNNING));
   add(record(20, pb::JOB_PENDING, "arr"));
-  DepIndex index(jobs_);
+  DepIndex index(jobs_, true);
   EXPECT_TRUE(index.singleton_blocked(jobs_[20]));   // array 10 is earlier and running
   EXPECT_FALSE(index.singleton_blocked(jobs_[10]));  // its own running task does not count
 }
