@@ -72,8 +72,6 @@ DepTarget DepIndex::of_record(const pb::JobRecord& job) {
   return t;
 }
 
-std::string DepIndex::name_key(uint32_t uid, const std::string& name) { return std::to_string(uid) + ":" + name; }
-
 DepIndex::DepIndex(const std::map<uint32_t, pb::JobRecord>& jobs, bool with_singletons) : jobs_(jobs) {
   for (const auto& [id, job] : jobs) {
     DepTarget t = of_record(job);
@@ -89,7 +87,7 @@ DepIndex::DepIndex(const std::map<uint32_t, pb::JobRecord>& jobs, bool with_sing
       }
     }
     if (with_singletons && (t.running || t.pending)) {
-      SameName& same = names_[name_key(job.uid(), job.spec().name())];
+      SameName& same = names_[NameKey{job.uid(), job.spec().name()}];
       if (t.running) ++same.running;
       if (t.pending) {
         if (same.first_pending == 0 || id < same.first_pending) {
@@ -125,7 +123,7 @@ DepTarget DepIndex::target(const DepItem& item) const {
 }
 
 bool DepIndex::singleton_blocked(const pb::JobRecord& job) const {
-  auto it = names_.find(name_key(job.uid(), job.spec().name()));
+  auto it = names_.find(NameKey{job.uid(), job.spec().name()});
   if (it == names_.end()) return false;
   uint32_t own_running = 0;
   if (job.array_job_id() != 0)

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <map>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 
 #include "drover.pb.h"
@@ -52,13 +53,22 @@ class DepIndex {
     TaskSet failed;
   };
 
+  // (uid, job name), the name viewed in the record: no copies per job.
+  struct NameKey {
+    uint32_t uid;
+    std::string_view name;
+    bool operator==(const NameKey&) const = default;
+  };
+  struct NameKeyHash {
+    size_t operator()(const NameKey& k) const { return std::hash<std::string_view>()(k.name) * 31 + k.uid; }
+  };
+
   static DepTarget of_record(const pb::JobRecord& job);
-  static std::string name_key(uint32_t uid, const std::string& name);
 
   const std::map<uint32_t, pb::JobRecord>& jobs_;
   std::unordered_map<uint32_t, ArrayTasks> arrays_;
   std::unordered_map<uint64_t, const pb::JobRecord*> tasks_;  // (array id << 32 | task) -> started task
-  std::unordered_map<std::string, SameName> names_;
+  std::unordered_map<NameKey, SameName, NameKeyHash> names_;
 };
 
 // Tasks of `a` that are not in `b`.
