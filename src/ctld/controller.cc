@@ -233,6 +233,7 @@ void Controller::start_job(uint32_t job_id, const std::vector<size_t>& nodes, ui
   }
   job->set_state(pb::JOB_RUNNING);
   job->set_reason("None");
+  job->clear_dependency_state();  // a started job has nothing left to wait for (Dependency=(null))
   job->set_start_time(now());
   job->clear_nodes();
   job->clear_node_cpus();
