@@ -175,7 +175,6 @@ Result<int64_t> parse_begin_time(std::string_view text, int64_t now) {
       clock = Clock{l == "midnight" ? 0 : l == "noon" ? 12 : l == "fika" ? 15 : 16, 0, 0};
       // Midnight is the coming one, not the one that began today.
       if (l == "midnight" && !date) {
-        date = Date{year, mon, mday};
         keyword_day = true;
         time_t t = static_cast<time_t>(local_time(year, mon, mday + 1, 0, 0, 0));
         struct tm next = {};
