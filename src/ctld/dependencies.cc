@@ -16,8 +16,10 @@ TaskSet pending_tasks(const pb::JobRecord& job) {
   return set;
 }
 
+// A hold, and a time limit over the partition's, say more than a
+// dependency does (and PartitionTimeLimit keeps the job out of passes).
 bool set_reason_unless_held(pb::JobRecord& job, const std::string& reason) {
-  if (job.priority() == 0 || job.reason() == reason) return false;
+  if (job.priority() == 0 || job.reason() == reason || job.reason() == "PartitionTimeLimit") return false;
   job.set_reason(reason);
   return true;
 }
