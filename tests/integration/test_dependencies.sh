@@ -54,6 +54,15 @@ wait_until 10 has_reason "$k" DependencyNeverSatisfied
 assert_eq "afterok:$f(failed)" "$(dep_shown "$k")"
 wait_until 10 is_state "$kk" CANCELLED
 assert_eq PENDING "$(job_state "$k")"
+# '?': any one suffices, so a failed part does not doom the job.
+any=$(sbatch --parsable -d "afterok:$f?afternotok:$f" --wrap=true)
+wait_until 30 is_state "$any" COMPLETED
+# after: once the other job has started, even while it still runs.
+x=$(sbatch --parsable -o /dev/null --wrap="$(hold_until go_x)")
+af=$(sbatch --parsable -d after:$x --wrap=true)
+wait_until 30 is_state "$af" COMPLETED
+assert_eq RUNNING "$(job_state "$x")" "the job 'after' waited for"
+touch go_x
 # A dependency on a job that is not in memory counts as satisfied.
 u=$(sbatch --parsable -d afterok:999999 --wrap=true)
 wait_until 30 is_state "$u" COMPLETED
