@@ -63,6 +63,9 @@ struct Config {
   std::vector<std::string> admin_groups;
   // One-machine test clusters: each job sees its node's name as hostname.
   bool job_hostname_is_node = false;
+  // Slurm's DependencyParameters=kill_invalid_depend: cancel a job whose
+  // dependency can never be satisfied instead of leaving it pending.
+  bool kill_invalid_depend = false;
   std::vector<NodeConfig> nodes;
   std::vector<PartitionConfig> partitions;
 

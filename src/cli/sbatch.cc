@@ -9,16 +9,19 @@
 #include <chrono>
 #include <thread>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <iterator>
 #include <sstream>
 
 #include "drover/batch_script.h"
+#include "drover/begin_time.h"
 #include "drover/cli_util.h"
 #include "drover/time_format.h"
 #include "sbatch_options.h"
 #include "sbatch_spec.h"
+#include "sbatch_wait.h"
 
 extern char** environ;
 
@@ -254,6 +257,20 @@ int main(int argc, char** argv) {
   apply(words, options, false);
 
   sbatch::fill_spec(options, cwd(), spec);
+  if (options.dependency) spec.set_dependency(*options.dependency);
+  if (options.begin) {
+    Result<int64_t> begin = parse_begin_time(*options.begin, ::time(nullptr));
+    if (!begin) {
+      std::fprintf(stderr, "%s\n", begin.error().c_str());
+      fail("Invalid --begin specification", kOptionError);
+    }
+    spec.set_begin_time(*begin);
+  }
+  if (options.kill_on_invalid_dep) {
+    if (*options.kill_on_invalid_dep == "yes") spec.set_kill_on_invalid_dep(true);
+    else if (*options.kill_on_invalid_dep == "no") spec.set_no_kill_on_invalid_dep(true);
+    else fail("Invalid --kill-on-invalid-dep specification", kOptionError);
+  }
   spec.set_submit_dir(cwd());
   spec.set_work_dir(options.chdir ? absolute(*options.chdir) : cwd());
   spec.set_submit_host(hostname());
@@ -276,5 +293,9 @@ int main(int argc, char** argv) {
   else if (!options.quiet)
     std::printf(cluster.empty() ? "Submitted batch job %u\n" : "Submitted batch job %u on cluster %s\n", id,
                 cluster.c_str());
+  if (options.wait || cli_options.wait) {
+    std::fflush(stdout);
+    return sbatch::wait_for_job(client, id);
+  }
   return 0;
 }

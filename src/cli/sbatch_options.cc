@@ -36,6 +36,10 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("-C,--constraint", o.constraint, "required node features");
   app.add_option("--prefer", o.prefer, "preferred node features");
   app.add_flag("-H,--hold", o.hold, "submit held");
+  app.add_option("-d,--dependency", o.dependency, "defer the job until these jobs reach a state (afterok:id,...)");
+  app.add_option("-b,--begin", o.begin, "defer the job until this time (now+1hour, 16:00, 2030-01-31T12:00)");
+  app.add_flag("-W,--wait", o.wait, "wait for the job to end; exit with its exit code");
+  app.add_option("--kill-on-invalid-dep", o.kill_on_invalid_dep, "yes: cancel the job if its dependency fails");
   app.add_flag("--parsable", o.parsable, "print only the job id");
   app.add_flag("-Q,--quiet", o.quiet, "print nothing on success");
   app.add_option("--signal", o.signal, "[B:]sig[@secs]: signal before the time limit");
@@ -89,6 +93,7 @@ std::vector<std::string> options_from_environment() {
       {"SBATCH_NO_REQUEUE", "--no-requeue", true},  {"SBATCH_NO_KILL", "--no-kill", true},
       {"SBATCH_OVERCOMMIT", "--overcommit", true},  {"SBATCH_SPREAD_JOB", "--spread-job", true},
       {"SBATCH_USE_MIN_NODES", "--use-min-nodes", true},
+      {"SBATCH_WAIT", "--wait", true},
   };
   std::vector<std::string> words;
   for (const Mapping& m : kMappings) {

@@ -21,6 +21,9 @@ struct Options {
        oversubscribe = false, contiguous = false, spread_job = false, use_min_nodes = false, overcommit = false,
        usage = false;
   int verbose = 0;
+  // Dependencies, begin time and waiting (-d, -b, -W, --kill-on-invalid-dep).
+  std::optional<std::string> dependency, begin, kill_on_invalid_dep;
+  bool wait = false;
 };
 
 // Registers every option on `app`, writing into `options`.

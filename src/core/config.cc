@@ -150,6 +150,8 @@ void load_full(const YAML::Node& root, Config& config) {
   if (config.return_to_service > 2) throw ConfigError(root["return_to_service"], "return_to_service", "expected 0, 1 or 2");
   config.job_hostname_is_node =
       get_scalar<bool>(root, "job_hostname_is_node", "job_hostname_is_node", false, "expected true or false");
+  config.kill_invalid_depend =
+      get_scalar<bool>(root, "kill_invalid_depend", "kill_invalid_depend", false, "expected true or false");
   if (YAML::Node admins = root["admin_uids"]) {
     if (!admins.IsSequence()) throw ConfigError(admins, "admin_uids", "expected a list of uids");
     for (const auto& a : admins) config.admin_uids.push_back(a.as<uint32_t>());

@@ -307,7 +307,7 @@ std::string format_job_record(const pb::JobRecord& job, int64_t now, bool one_li
   r.line()
       .add("JobState", is_completing(job) ? "COMPLETING" : std::string(job_state_long(job.state())))
       .add("Reason", reason_text(job))
-      .add("Dependency", "(null)");
+      .add("Dependency", or_null(job.dependency_state()));
   r.line()
       .add("Requeue", spec.requeue() ? "1" : "0")
       .add("Restarts", std::to_string(job.restarts()))
@@ -318,7 +318,7 @@ std::string format_job_record(const pb::JobRecord& job, int64_t now, bool one_li
       .add("RunTime", format_duration(run_seconds(job, now)))
       .add("TimeLimit", time_limit_text(spec.time_limit_min()))
       .add("TimeMin", "N/A");
-  r.line().add("SubmitTime", submit).add("EligibleTime", submit);
+  r.line().add("SubmitTime", submit).add("EligibleTime", spec.begin_time() > job.submit_time() ? format_iso_time(spec.begin_time()) : submit);
   r.line().add("AccrueTime", submit);
   r.line()
       .add("StartTime", format_iso_time(job.start_time()))

@@ -264,11 +264,9 @@ Cell cell_reservation(const pb::JobRecord& job, int64_t) {
   return {or_null(job.spec().reservation())};
 }
 Cell cell_features(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().constraint())}; }
-// The dependency as submitted; Slurm shows only the unresolved part, which
-// the controller does not send yet.
-Cell cell_dependency(const pb::JobRecord& job, int64_t) {
-  return {or_null(job.spec().dependency())};
-}
+// What is left of the job's dependency, as the controller words it:
+// "afterok:12(unfulfilled)"; "(null)" once met.
+Cell cell_dependency(const pb::JobRecord& job, int64_t) { return {or_null(job.dependency_state())}; }
 Cell cell_null(const pb::JobRecord&, int64_t) { return {"(null)"}; }
 Cell cell_na(const pb::JobRecord&, int64_t) { return {"N/A"}; }
 Cell cell_star(const pb::JobRecord&, int64_t) { return {"*"}; }

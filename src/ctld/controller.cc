@@ -74,6 +74,7 @@ void Controller::recover() {
     uint32_t id = job.job_id();
     if (job.spec().allocation() && job.state() == pb::JOB_RUNNING) allocations_[id] = now();  // holders get a grace period
     if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
+    track_dependency(job);
     jobs_.emplace(id, std::move(job));
   }
   spdlog::info("recovered {} jobs ({} pending, {} running or completing); next job id {}", jobs_.size(), pending,
@@ -143,9 +144,23 @@ void Controller::run_schedule() {
   std::map<uint32_t, uint32_t> running_tasks;  // array job id -> tasks running
   for (const auto& [id, job] : jobs_)
     if (job.is_array_task() && job.state() == pb::JOB_RUNNING) ++running_tasks[job.array_job_id()];
-  for (const auto& [id, job] : jobs_) {
+  std::vector<pb::JobRecord> changed;
+  std::unordered_set<uint32_t> waiting = evaluate_dependencies(changed);
+  const int64_t t_now = now();
+  for (auto& [id, job] : jobs_) {
     if (job.state() != pb::JOB_PENDING || job.priority() == 0) continue;
     if (job.reason() == "PartitionTimeLimit") continue;
+    if (waiting.count(id)) continue;
+    if (job.dependency_failed()) {  // permanent, also after a release
+      if (job.reason() != "DependencyNeverSatisfied") job.set_reason("DependencyNeverSatisfied");
+      continue;
+    }
+    if (job.spec().begin_time() > t_now) {
+      if (job.reason() != "BeginTime") job.set_reason("BeginTime");
+      wake_at(job.spec().begin_time());
+      continue;
+    }
+    if (job.reason() == "BeginTime") job.set_reason("None");
     const PartitionConfig* part = config_.find_partition(job.partition());
     Result<SchedJob> request = part ? job_request(job.spec(), config_, *part) : Result<SchedJob>::fail("");
     if (!request) {
@@ -160,6 +175,7 @@ void Controller::run_schedule() {
     if (!job.array_pending().empty()) {
       uint64_t pending = 0;
       for (const pb::TaskRange& r : job.array_pending()) pending += uint64_t{r.last()} - r.first() + 1;
+      if (auto corr = corr_eligible_.find(id); corr != corr_eligible_.end()) pending = corr->second.count();
       uint64_t room = pending;
       if (job.array_throttle() > 0) {
         uint32_t running = running_tasks[id];
@@ -174,6 +190,7 @@ void Controller::run_schedule() {
     }
     snap.pending.push_back(sj);
   }
+  if (!changed.empty()) persist(std::move(changed));
   SchedPlan plan = schedule(std::move(snap));
   for (const SchedWait& wait : plan.waits)
     if (pb::JobRecord* job = find_job(wait.job_id)) job->set_reason(wait.reason);
@@ -193,7 +210,11 @@ void Controller::start_job(uint32_t job_id, const std::vector<size_t>& nodes, ui
   if (!meta->array_pending().empty()) {
     TaskSet pending;
     for (const pb::TaskRange& r : meta->array_pending()) pending.add_range(r.first(), r.last());
-    uint32_t task = pending.pop_first();
+    uint32_t task = pending.first();
+    if (auto corr = corr_eligible_.find(job_id); corr != corr_eligible_.end() && !corr->second.empty()) {
+      task = corr->second.pop_first();  // aftercorr: the first task whose counterpart succeeded
+    }
+    pending.remove(task);
     meta->clear_array_pending();
     for (const auto& [first, last] : pending.intervals()) {
       pb::TaskRange* r = meta->add_array_pending();
@@ -216,6 +237,7 @@ void Controller::start_job(uint32_t job_id, const std::vector<size_t>& nodes, ui
   }
   job->set_state(pb::JOB_RUNNING);
   job->set_reason("None");
+  job->clear_dependency_state();  // a started job has nothing left to wait for (Dependency=(null))
   job->set_start_time(now());
   job->clear_nodes();
   job->clear_node_cpus();

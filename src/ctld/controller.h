@@ -13,13 +13,16 @@
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <vector>
 
 #include "drover.pb.h"
+#include "drover/array_spec.h"
 #include "drover/asio.h"
 #include "drover/config.h"
 #include "drover/connection.h"
 #include "drover/credential.h"
+#include "drover/dependency.h"
 #include "drover/log_limiter.h"
 #include "job_store.h"
 
@@ -127,6 +130,16 @@ class Controller {
   // Ends a held allocation: no agent reports it, so the controller does.
   void finish_allocation(pb::JobRecord& job, pb::JobState state, int32_t exit_status, int32_t term_signal,
                          std::vector<pb::JobRecord>& changed);
+  // dependencies.cc
+  // Starts tracking a pending job's --dependency (at submit and recovery).
+  void track_dependency(const pb::JobRecord& job);
+  // Evaluates every tracked dependency against the queue: sets reasons and
+  // display strings, cancels never-satisfiable jobs if configured, and
+  // returns the jobs that may not start yet. Changed records are appended.
+  std::unordered_set<uint32_t> evaluate_dependencies(std::vector<pb::JobRecord>& changed);
+  // Ensures a scheduling pass runs at `when` (epoch seconds): begin times
+  // and after:N+min.
+  void wake_at(int64_t when);
 
   // controller.cc
   void recover();
@@ -163,6 +176,12 @@ class Controller {
   LogLimiter log_limiter_;
   std::map<uint32_t, int64_t> allocations_;  // running allocations -> when their holder last spoke
   asio::steady_timer node_timer_;
+  // Pending jobs whose dependency is not yet decided, parsed once.
+  std::unordered_map<uint32_t, Dependency> dependencies_;
+  // aftercorr: the tasks of a pending array that may start in this pass.
+  std::unordered_map<uint32_t, TaskSet> corr_eligible_;
+  asio::steady_timer wake_timer_{io_};
+  int64_t wake_at_ = 0;  // when wake_timer_ fires; 0: not armed
 };
 
 }  // namespace drover

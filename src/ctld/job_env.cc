@@ -50,6 +50,7 @@ std::vector<std::string> slurm_job_env(const pb::JobRecord& job, const std::stri
   set("ENVIRONMENT", "BATCH");
   if (job.restarts() > 0) set("SLURM_RESTART_COUNT", std::to_string(job.restarts()));
   if (!spec.export_spec().empty()) set("SLURM_EXPORT_ENV", spec.export_spec());
+  if (!spec.dependency().empty()) set("SLURM_JOB_DEPENDENCY", spec.dependency());
   if (job.array_job_id() != 0) {
     set("SLURM_ARRAY_JOB_ID", std::to_string(job.array_job_id()));
     set("SLURM_ARRAY_TASK_ID", std::to_string(job.array_task_id()));

@@ -82,6 +82,14 @@ void Controller::handle_submit(Request& request) {
   Result<SchedJob> probe = job_request(spec, config_, *part);
   if (!probe) return reply_error(request, probe.error());
   if (probe->nodes > part->nodes.size()) return reply_error(request, "Node count specification invalid");
+  if (!spec.dependency().empty()) {
+    Result<Dependency> dep = parse_dependency(spec.dependency());
+    if (!dep) return reply_error(request, dep.error());
+    for (const DepItem& item : dep->items)
+      if (item.type != DepType::kSingleton && item.job_id == next_job_id_)  // itself
+        return reply_error(request, "Job dependency problem");
+  }
+
   // Refuse what no node of the partition could ever hold, instead of
   // leaving it pending forever.
   SchedSnapshot snap;
@@ -137,6 +145,7 @@ void Controller::handle_submit(Request& request) {
     spdlog::info("job {} submitted by uid {} to partition {}{}", id, job.uid(), job.partition(),
                  job.array_job_id() ? " (array " + job.spec().array_spec() + ")" : "");
     if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
+    track_dependency(job);
     jobs_.emplace(id, std::move(job));
     pb::Message reply_msg;
     reply_msg.mutable_submit_reply()->set_job_id(id);

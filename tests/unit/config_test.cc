@@ -325,3 +325,21 @@ TEST_F(ConfigPath, EmptyEnvironmentIsIgnored) {
 
 }  // namespace
 }  // namespace drover
+
+namespace drover {
+namespace {
+
+// DependencyParameters=kill_invalid_depend: off unless set, and only a boolean.
+TEST_F(ConfigFile, KillInvalidDepend) {
+  Result<Config> plain = load(kDesignExample);
+  ASSERT_TRUE(plain) << plain.error();
+  EXPECT_FALSE(plain->kill_invalid_depend);
+  Result<Config> on = load(std::string(kDesignExample) + "\nkill_invalid_depend: true\n");
+  ASSERT_TRUE(on) << on.error();
+  EXPECT_TRUE(on->kill_invalid_depend);
+  EXPECT_NE(error_of(std::string(kDesignExample) + "\nkill_invalid_depend: maybe\n").find("kill_invalid_depend"),
+            std::string::npos);
+}
+
+}  // namespace
+}  // namespace drover

@@ -668,5 +668,17 @@ TEST_F(ScontrolFormatTest, PartitionRecords) {
   }
 }
 
+// Dependency= shows what is left of the dependency; EligibleTime= the
+// --begin time when it is later than the submission.
+TEST(ScontrolFormat, DependencyAndBeginTime) {
+  pb::JobRecord j = plain_job(7);
+  j.set_dependency_state("afterok:5(unfulfilled)");
+  j.mutable_spec()->set_begin_time(kT0 + 3600);
+  j.set_reason("Dependency");
+  std::string text = format_job_record(j, kT0 + 100);
+  EXPECT_NE(text.find("Reason=Dependency Dependency=afterok:5(unfulfilled)\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("EligibleTime=2024-01-01T11:00:00\n"), std::string::npos) << text;
+}
+
 }  // namespace
 }  // namespace drover

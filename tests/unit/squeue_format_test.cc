@@ -336,6 +336,15 @@ TEST_F(SqueueFormatTest, PriorityCommandAndOddColumns) {
   EXPECT_EQ(field(bare, "%o|%Z|%B|%h"), "(null)|(null)|n/a|NO");
 }
 
+// %E: what is left of the dependency, as the controller computed it.
+TEST_F(SqueueFormatTest, Dependency) {
+  pb::JobRecord j = job(9, pb::JOB_PENDING);
+  EXPECT_EQ(field(j, "%E"), "(null)");
+  j.set_dependency_state("afterok:7(unfulfilled),afternotok:8(failed)");
+  EXPECT_EQ(field(j, "%E"), "afterok:7(unfulfilled),afternotok:8(failed)");
+  EXPECT_EQ(field(j, "%.10E"), "afterok:7(");  // a text field, cut to the width
+}
+
 TEST_F(SqueueFormatTest, InvalidFormats) {
   struct Case {
     std::string_view format, error;
