@@ -301,8 +301,8 @@ std::string format_job_record(const pb::JobRecord& job, int64_t now, bool one_li
       .add("MCS_label", "N/A");
   r.line()
       .add("Priority", std::to_string(job.priority()))
-      .add("Nice", "0")
-      .add("Account", "(null)")
+      .add("Nice", std::to_string(spec.nice()))
+      .add("Account", spec.account().empty() ? "(null)" : spec.account())
       .add("QOS", "normal");
   r.line()
       .add("JobState", is_completing(job) ? "COMPLETING" : std::string(job_state_long(job.state())))

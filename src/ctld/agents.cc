@@ -230,6 +230,8 @@ void Controller::handle_finished(Request& request) {
   }
   job->set_exit_status(done.exit_status());
   job->set_term_signal(done.term_signal());
+  job->set_max_rss_kb(done.max_rss_kb());
+  job->set_total_cpu_us(done.total_cpu_us());
   job->set_kill_sent(false);
   release_resources(*job);
   if (!done.error().empty())

@@ -130,6 +130,8 @@ void Agent::report(const JobKey& job, const JobStatus& status) {
   finished->set_end_time(status.end_time);
   finished->set_error(status.error);
   finished->set_timed_out(status.timed_out);
+  finished->set_max_rss_kb(status.max_rss_kb);
+  finished->set_total_cpu_us(status.total_cpu_us);
   send(message);
 }
 

@@ -30,6 +30,9 @@ struct JobStatus {
   int64_t end_time = 0;
   std::string error;  // why the job could not start, if it did not
   bool timed_out = false;
+  // Resource use of the batch script and all it waited for (sacct MaxRSS, TotalCPU).
+  uint64_t max_rss_kb = 0;
+  uint64_t total_cpu_us = 0;
 };
 
 std::string job_dir(const std::string& state_dir, const JobKey& key);

@@ -6,6 +6,7 @@
 #include <sched.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -265,6 +266,14 @@ int run_stepd(const std::string& dir) {
     kill(-child, SIGKILL);  // whatever the script left behind ends with it
     if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
+    // The script is this supervisor's only child, so its children's usage
+    // is the job's: the script plus every process it waited for.
+    struct rusage usage {};
+    if (getrusage(RUSAGE_CHILDREN, &usage) == 0) {
+      result.max_rss_kb = static_cast<uint64_t>(usage.ru_maxrss);
+      auto us = [](const timeval& tv) { return static_cast<uint64_t>(tv.tv_sec) * 1000000 + static_cast<uint64_t>(tv.tv_usec); };
+      result.total_cpu_us = us(usage.ru_utime) + us(usage.ru_stime);
+    }
   }
   result.end_time = ::time(nullptr);
   Status saved = write_job_status(dir, result);
