@@ -56,6 +56,9 @@ void Controller::handle_reconfigure(Request& request) {
   for (const std::string& name : config_.admin_groups)
     if (struct group* gr = getgrnam(name.c_str())) admin_gids_.insert(gr->gr_gid);
   spdlog::info("reconfigured from {} by uid {}", config_.path, request.uid);
+  // MinJobAge sets the purge interval: start over with the new one.
+  purge_timer_.cancel();
+  purge_old_jobs();
   pb::Message reply_msg;
   reply_msg.mutable_reconfigure_reply();
   reply(request, reply_msg);

@@ -96,7 +96,7 @@ class Controller {
   void handle_job_control(Request& request);
   void handle_node_update(Request& request);
   // Requeues a started or finished batch job: "" or the error for the reply.
-  std::string requeue_job(pb::JobRecord& job, bool hold, bool by_admin, std::vector<pb::JobRecord>& changed);
+  std::string requeue_job(pb::JobRecord& job, bool hold, std::vector<pb::JobRecord>& changed);
   // job_update.cc
   void handle_job_update(Request& request);
   // config_query.cc

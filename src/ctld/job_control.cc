@@ -56,7 +56,7 @@ pb::JobRecord* Controller::find_job_text(const std::string& text, bool& pending_
   return nullptr;
 }
 
-std::string Controller::requeue_job(pb::JobRecord& job, bool hold, bool by_admin, std::vector<pb::JobRecord>& changed) {
+std::string Controller::requeue_job(pb::JobRecord& job, bool hold, std::vector<pb::JobRecord>& changed) {
   if (job.state() == pb::JOB_PENDING) return "Job is pending execution";
   if (!job.spec().requeue()) return "Requested operation is presently disabled";
   if (job.state() == pb::JOB_RUNNING || job.kill_sent()) {
@@ -83,7 +83,8 @@ std::string Controller::requeue_job(pb::JobRecord& job, bool hold, bool by_admin
   job.set_alloc_cpus(0);
   if (hold) {
     job.set_priority(0);
-    job.set_reason(by_admin ? "JobHeldAdmin" : "JobHeldUser");
+    // A user hold even when an admin requeues, as Slurm does: the owner may release it.
+    job.set_reason("JobHeldUser");
   } else {
     job.set_priority(base_priority(job.job_id()));
     job.set_reason("None");
@@ -116,7 +117,7 @@ void Controller::handle_job_control(Request& request) {
       continue;
     }
     if (control.action() == pb::CONTROL_REQUEUE || control.action() == pb::CONTROL_REQUEUE_HOLD) {
-      std::string error = requeue_job(*job, control.action() == pb::CONTROL_REQUEUE_HOLD, admin, changed);
+      std::string error = requeue_job(*job, control.action() == pb::CONTROL_REQUEUE_HOLD, changed);
       if (!error.empty()) out->add_errors(error + " for job " + text);
       continue;
     }
