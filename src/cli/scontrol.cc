@@ -245,6 +245,8 @@ int main(int argc, char** argv) {
     return control_jobs(client, pb::CONTROL_REQUEUE_HOLD, args);
   }
   if (command == "reconfigure") return reconfigure(client);
+  if (command == "suspend") return control_jobs(client, pb::CONTROL_SUSPEND, args);
+  if (command == "resume") return control_jobs(client, pb::CONTROL_RESUME, args);
   if (command == "update") return update(client, args);
   std::fprintf(stderr, "invalid keyword: %s\n", words[0].c_str());
   return 1;

@@ -32,11 +32,7 @@ const pb::JobRecord& J(const SacctRow& row) { return *row.job; }
 
 bool started(const pb::JobRecord& job) { return job.start_time() != 0; }
 
-int64_t elapsed(const pb::JobRecord& job, int64_t now) {
-  if (!started(job) || job.state() == pb::JOB_PENDING) return 0;
-  int64_t end = job.end_time() != 0 ? job.end_time() : now;
-  return std::max<int64_t>(0, end - job.start_time());
-}
+int64_t elapsed(const pb::JobRecord& job, int64_t now) { return job_run_seconds(job, now); }
 
 // A started job whose processes were killed by Slurm: its batch step shows
 // CANCELLED, killed by SIGTERM (spec §7).

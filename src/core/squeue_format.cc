@@ -78,10 +78,7 @@ std::string task_part(const pb::JobRecord& job) {
 }
 
 int64_t time_used(const pb::JobRecord& job, int64_t now) {
-  if (job.state() == pb::JOB_PENDING || job.start_time() == 0) return 0;
-  int64_t end = (job.state() == pb::JOB_RUNNING || job.end_time() == 0) ? now : job.end_time();
-  // A controller clock ahead of ours must not print INVALID for a fresh job.
-  return std::max<int64_t>(0, end - job.start_time());
+  return job_run_seconds(job, now);
 }
 
 uint32_t node_count(const pb::JobRecord& job) {

@@ -67,7 +67,7 @@ void Controller::recover() {
       continue;
     }
     if (job.state() == pb::JOB_PENDING) ++pending;
-    if (job.state() == pb::JOB_RUNNING || (job_state_is_finished(job.state()) && job.kill_sent())) {
+    if (job_state_is_active(job.state()) || (job_state_is_finished(job.state()) && job.kill_sent())) {
       ++running;
       for (int i = 0; i < job.nodes_size(); ++i) {
         size_t n = node_index(job.nodes(i));
@@ -147,7 +147,7 @@ void Controller::run_schedule() {
   }
   std::map<uint32_t, uint32_t> running_tasks;  // array job id -> tasks running
   for (const auto& [id, job] : jobs_)
-    if (job.is_array_task() && job.state() == pb::JOB_RUNNING) ++running_tasks[job.array_job_id()];
+    if (job.is_array_task() && job_state_is_active(job.state())) ++running_tasks[job.array_job_id()];
   for (const auto& [id, job] : jobs_) {
     if (job.state() != pb::JOB_PENDING || job.priority() == 0) continue;
     if (job.reason() == "PartitionTimeLimit") continue;

@@ -95,6 +95,8 @@ class Controller {
   // job_control.cc, node_control.cc
   void handle_job_control(Request& request);
   void handle_node_update(Request& request);
+  // scontrol suspend / resume: "" or the error for the reply.
+  std::string suspend_job(pb::JobRecord& job, bool suspend, std::vector<pb::JobRecord>& changed);
   // Requeues a started or finished batch job: "" or the error for the reply.
   std::string requeue_job(pb::JobRecord& job, bool hold, std::vector<pb::JobRecord>& changed);
   // job_update.cc

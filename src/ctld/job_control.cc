@@ -25,6 +25,8 @@ const char* action_name(pb::JobControl action) {
     case pb::CONTROL_RELEASE: return "released";
     case pb::CONTROL_REQUEUE: return "requeued";
     case pb::CONTROL_REQUEUE_HOLD: return "requeued and held";
+    case pb::CONTROL_SUSPEND: return "suspended";
+    case pb::CONTROL_RESUME: return "resumed";
     default: return "held";
   }
 }
@@ -56,10 +58,35 @@ pb::JobRecord* Controller::find_job_text(const std::string& text, bool& pending_
   return nullptr;
 }
 
+// Stops or continues a running job's processes; its resources stay
+// allocated and its suspended time does not count as run time.
+std::string Controller::suspend_job(pb::JobRecord& job, bool suspend, std::vector<pb::JobRecord>& changed) {
+  if (job.state() == pb::JOB_PENDING) return "Job is pending execution";
+  if (job_state_is_finished(job.state()) || job.kill_sent()) return "Job/step already completing or completed";
+  if (suspend && job.state() != pb::JOB_RUNNING) return "Job is not running";
+  if (!suspend && job.state() != pb::JOB_SUSPENDED) return "Job is not suspended";
+  size_t node = job.nodes().empty() ? SIZE_MAX : node_index(job.nodes(0));
+  if (node == SIZE_MAX || !nodes_[node].session) return "Unable to contact the job's node";
+  pb::Message message;
+  pb::SignalJob* signal = message.mutable_signal();
+  signal->set_job_id(job.job_id());
+  signal->set_restarts(job.restarts());
+  signal->set_suspend(suspend);
+  signal->set_resume(!suspend);
+  send(*nodes_[node].session, message);
+  int64_t t = now();
+  if (!suspend && job.suspend_time() != 0)
+    job.set_suspended_secs(job.suspended_secs() + static_cast<uint32_t>(std::max<int64_t>(0, t - job.suspend_time())));
+  job.set_suspend_time(t);
+  job.set_state(suspend ? pb::JOB_SUSPENDED : pb::JOB_RUNNING);
+  changed.push_back(job);
+  return "";
+}
+
 std::string Controller::requeue_job(pb::JobRecord& job, bool hold, std::vector<pb::JobRecord>& changed) {
   if (job.state() == pb::JOB_PENDING) return "Job is pending execution";
   if (!job.spec().requeue()) return "Requested operation is presently disabled";
-  if (job.state() == pb::JOB_RUNNING || job.kill_sent()) {
+  if (job_state_is_active(job.state()) || job.kill_sent()) {
     // The running copy ends; its completion report then names an old
     // incarnation and is only acknowledged.
     if (!job.nodes().empty())
@@ -78,6 +105,8 @@ std::string Controller::requeue_job(pb::JobRecord& job, bool hold, std::vector<p
   job.set_kill_sent(false);
   job.set_max_rss_kb(0);
   job.set_total_cpu_us(0);
+  job.set_suspend_time(0);
+  job.set_suspended_secs(0);
   job.clear_nodes();
   job.clear_node_cpus();
   job.set_alloc_cpus(0);
@@ -114,6 +143,13 @@ void Controller::handle_job_control(Request& request) {
     uint32_t id = job->job_id();
     if (pending_task) {
       out->add_errors("Job is pending execution for job " + text);
+      continue;
+    }
+    if (control.action() == pb::CONTROL_SUSPEND || control.action() == pb::CONTROL_RESUME) {
+      std::string error = admin ? suspend_job(*job, control.action() == pb::CONTROL_SUSPEND, changed)
+                                : "Access/permission denied";
+      if (!error.empty()) out->add_errors(error + " for job " + text);
+      else spdlog::info("job {}: {} by uid {}", id, action_name(control.action()), request.uid);
       continue;
     }
     if (control.action() == pb::CONTROL_REQUEUE || control.action() == pb::CONTROL_REQUEUE_HOLD) {

@@ -175,7 +175,8 @@ void Agent::on_frame(const std::string& body) {
       break;
     case pb::Message::kSignal: {
       const pb::SignalJob& s = m.signal();
-      tracker_.signal(JobKey{s.job_id(), s.restarts()}, s.cancel() ? SIGTERM : s.signal(), s.stale());
+      int signo = s.cancel() ? SIGTERM : s.suspend() ? suspend_signal() : s.resume() ? resume_signal() : s.signal();
+      tracker_.signal(JobKey{s.job_id(), s.restarts()}, signo, s.stale());
       break;
     }
     case pb::Message::kFinishedAck:

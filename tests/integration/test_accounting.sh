@@ -107,4 +107,33 @@ arr=$(sbatch --parsable -H --array=1-4%1 --wrap=true)
 scontrol update JobId="$arr" ArrayTaskThrottle=2
 assert_contains "$(scontrol show job "$arr")" "ArrayTaskThrottle=2"
 scancel "$up" "$arr"
+
+# suspend / resume: the job's processes stop (its tick file stops growing)
+# and continue; squeue shows S; nobody but an admin may do it.
+sus=$(sbatch --parsable -J suspended --wrap='while true; do echo tick >>ticks; sleep 0.05; done')
+wait_until 20 test -s ticks
+scontrol suspend "$sus"
+assert_eq "S" "$(squeue -h -j "$sus" -o %t)" "squeue state"
+assert_contains "$(scontrol show job "$sus")" "JobState=SUSPENDED"
+wait_until 10 bash -c "a=\$(wc -l <ticks); sleep 0.3; [ \$(wc -l <ticks) -eq \$a ]"
+rc=0; out=$(scontrol suspend "$sus" 2>&1) || rc=$?
+assert_eq 1 "$rc"; assert_eq "Job is not running for job $sus" "$out"
+# nobody asks through node1's credential socket, as in test_users.sh.
+chmod 755 "$CLUSTER" "$CLUSTER/run"
+sed "s#socket: [^}]*#socket: $CLUSTER/run/node1.sock#" "$DROVER_CONF" >client.yaml
+chmod 644 client.yaml
+rc=0; out=$(DROVER_CONF="$WORK/client.yaml" setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
+  scontrol resume "$sus" 2>&1) || rc=$?
+assert_eq 1 "$rc" "resume by nobody"
+assert_contains "$out" "Access/permission denied"
+before=$(wc -l <ticks)
+scontrol resume "$sus"
+wait_until 10 bash -c "[ \$(wc -l <ticks) -gt $before ]"
+assert_eq "R" "$(squeue -h -j "$sus" -o %t)" "running again"
+rc=0; out=$(scontrol resume "$sus" 2>&1) || rc=$?
+assert_eq 1 "$rc"; assert_eq "Job is not suspended for job $sus" "$out"
+scontrol suspend "$sus"
+scancel "$sus"   # a suspended job can be cancelled: it is continued to receive TERM
+wait_until 20 job_done "$sus"
+assert_eq "$sus|CANCELLED by $(id -u)" "$(sacct -X -P -n -o JobIDRaw,State -j "$sus")"
 pass
