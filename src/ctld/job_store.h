@@ -68,6 +68,9 @@ class JobStore {
   // Deletes the finished jobs that ended before `ended_before`; `done` gets
   // how many (through `post`).
   void purge_finished(int64_t ended_before, std::function<void(Result<size_t>)> done);
+  // Runs blocking housekeeping (spool removal) on the worker, after the
+  // writes queued before it.
+  void run_on_worker(std::function<void()> task);
   // The id counter is stored with each group so ids are never reused.
   void set_next_job_id(uint32_t next) { next_job_id_ = next; }
 
@@ -83,8 +86,6 @@ class JobStore {
   JobStore(sqlite3* db, std::function<void(std::function<void()>)> post);
   void run();
   Status commit(std::vector<Write>& group, uint32_t next_job_id);
-  // Queues work for the worker, run after the writes queued before it.
-  void run_on_worker(std::function<void()> task);
   std::vector<pb::JobRecord> select_finished(const FinishedQuery& query);
   Result<size_t> delete_finished(int64_t ended_before);
 

@@ -1,10 +1,13 @@
 // How long finished jobs are kept: in memory for MinJobAge (squeue and
 // scontrol see them), in the job store for accounting_retention_days (sacct
 // sees them). Slurm purges its records the same way (spec §9.1).
+#include <set>
+
 #include <spdlog/spdlog.h>
 
 #include "controller.h"
 #include "drover/job_state.h"
+#include "spool.h"
 
 namespace drover {
 namespace {
@@ -25,6 +28,7 @@ bool Controller::past_min_job_age(const pb::JobRecord& job, int64_t t) const {
 void Controller::purge_old_jobs() {
   int64_t t = now();
   size_t dropped = 0;
+  std::set<uint32_t> spools;  // spool directories of the dropped jobs
   for (auto it = jobs_.begin(); it != jobs_.end();) {
     if (!past_min_job_age(it->second, t)) {
       ++it;
@@ -33,8 +37,18 @@ void Controller::purge_old_jobs() {
     spdlog::debug("job {}: finished {} s ago, dropped from memory (min_job_age_s)", it->first,
                   t - it->second.end_time());
     if (const std::string& token = it->second.spec().submit_token(); !token.empty()) submit_tokens_.erase(token);
+    spools.insert(it->second.array_job_id() ? it->second.array_job_id() : it->first);
     it = jobs_.erase(it);
     ++dropped;
+  }
+  // An array's tasks share its spool: it goes with the last of its records.
+  if (!spools.empty())
+    for (const auto& [id, job] : jobs_) spools.erase(job.array_job_id() ? job.array_job_id() : id);
+  if (!spools.empty()) {
+    store_->run_on_worker([dir = config_.spool_dir, spools] {
+      for (uint32_t id : spools)
+        if (Status s = remove_spool(dir, id); !s) spdlog::warn("job {}: {}", id, s.error());
+    });
   }
   if (dropped > 0) spdlog::info("{} finished jobs older than {} s left the controller's memory", dropped,
                                 config_.min_job_age_s);

@@ -47,6 +47,7 @@ wait_until 20 bash -c "! scontrol show job $big >/dev/null 2>&1"
 rc=0; out=$(scontrol show job "$big" 2>&1) || rc=$?
 assert_eq 1 "$rc"; assert_eq "slurm_load_jobs error: Invalid job id specified" "$out"
 assert_eq "" "$(squeue -h -t all -j "$big" -o %i 2>/dev/null)" "squeue no longer lists it"
+wait_until 10 bash -c "[ ! -e '$CLUSTER/spool/$big' ]"   # its script and environment go with it
 assert_eq "$big|measured|COMPLETED" "$(sacct -X -P -n -o JobIDRaw,JobName,State -j "$big")" "sacct from the store"
 assert_contains "$(sacct -X -P -n -o JobIDRaw)" "$big"
 assert_eq "" "$(sacct -X -P -n -o JobIDRaw -S now+1hour -E now+2hours)" "outside the window"
@@ -92,6 +93,7 @@ scancel "$norq"
 
 # update JobId=: a pending job's limit, name, nice, partition.
 up=$(sbatch --parsable -H -t 30 -J before --wrap=true)
+[ -d "$CLUSTER/spool/$up" ] || fail "spool directory of a pending job not at $CLUSTER/spool/$up"
 scontrol update JobId="$up" TimeLimit=10 Name=after Nice=5
 out=$(scontrol show job "$up")
 assert_contains "$out" "JobName=after"
