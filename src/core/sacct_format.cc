@@ -482,6 +482,12 @@ Result<int64_t> parse_sacct_time(std::string_view text, int64_t now) {
   if (lower == "today" || lower == "midnight") {
   } else if (lower == "noon") {
     tm.tm_hour = 12;
+  } else if (lower == "elevenses") {  // Slurm's named times of day
+    tm.tm_hour = 11;
+  } else if (lower == "fika") {
+    tm.tm_hour = 15;
+  } else if (lower == "teatime") {
+    tm.tm_hour = 16;
   } else if (lower == "tomorrow") {
     tm.tm_mday += 1;
   } else if (s.size() >= 10 && s[4] == '-' && s[7] == '-') {  // YYYY-MM-DD[THH:MM[:SS]]
@@ -490,10 +496,10 @@ Result<int64_t> parse_sacct_time(std::string_view text, int64_t now) {
       return invalid();
     tm.tm_year = year - 1900, tm.tm_mon = a - 1, tm.tm_mday = b;
     if (s.size() > 10 && (s[10] != 'T' || !time_part(11))) return invalid();
-  } else if (s.size() >= 5 && s[2] == '/') {  // MM/DD[/YY]
+  } else if (s.size() >= 5 && (s[2] == '/' || s[2] == '.')) {  // MM/DD[/YY], MM.DD[.YY]
     int month = 0, day = 0;
     if (!digits_at(s, 0, 2, month) || !digits_at(s, 3, 2, day) || !date_ok(month, day)) return invalid();
-    if (s.size() == 8 && s[5] == '/' && digits_at(s, 6, 2, a)) tm.tm_year = a + 100;
+    if (s.size() == 8 && s[5] == s[2] && digits_at(s, 6, 2, a)) tm.tm_year = a + 100;
     else if (s.size() != 5) return invalid();
     tm.tm_mon = month - 1, tm.tm_mday = day;
   } else if (s.size() >= 5 && s[2] == ':') {  // HH:MM[:SS] today
