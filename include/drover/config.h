@@ -48,6 +48,13 @@ struct Config {
   // defaults to off: here a killed srun must not hold nodes forever).
   uint32_t inactive_limit_s = 60;
   uint32_t max_array_size = 1000001;
+  // Finished jobs stay in the controller's memory (squeue, scontrol) this
+  // long after they end, as Slurm's MinJobAge; 0 keeps them forever. sacct
+  // still finds them afterwards, in the job store.
+  uint32_t min_job_age_s = 300;
+  // Finished jobs are purged from the job store (sacct) this many days
+  // after they end; 0 keeps them forever.
+  uint32_t accounting_retention_days = 0;
   // When a DOWN node that registers again returns to service (Slurm's
   // ReturnToService): 0 never by itself, 1 if it was down for not
   // responding, 2 always. Drover defaults to 1.

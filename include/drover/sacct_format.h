@@ -15,10 +15,12 @@ namespace drover {
 inline constexpr std::string_view kSacctDefaultFormat = "JobID,JobName,Partition,Account,AllocCPUS,State,ExitCode";
 inline constexpr std::string_view kSacctBriefFormat = "JobID,State,ExitCode";
 
-// One output line: a job's allocation, or its batch step.
+// One output line: a job's allocation, its batch step, or one of its srun
+// steps (`step` set).
 struct SacctRow {
   const pb::JobRecord* job = nullptr;
   bool batch_step = false;
+  const pb::StepRecord* step = nullptr;
 };
 
 struct SacctLayout {
@@ -27,10 +29,14 @@ struct SacctLayout {
   bool trailing_delimiter = false;  // -p
   std::string delimiter = "|";
   std::string cluster = "drover";
+  // --units: K, M, G, T or P for sizes (MaxRSS, ReqMem); 0: Slurm's default
+  // (the largest unit that divides the value exactly).
+  char units = 0;
 };
 
 // The rows sacct prints for these jobs, in the order given: each job's
-// line, then (unless allocations_only, and only once it started) its batch step.
+// line, then (unless allocations_only, and only once it started) its batch
+// step and its srun steps ("ID.batch", "ID.0", "ID.1" ...).
 std::vector<SacctRow> sacct_rows(const std::vector<const pb::JobRecord*>& jobs, bool allocations_only);
 
 // Sorts as sacct lists jobs: by job id, an array's tasks by task id under it.
@@ -41,6 +47,14 @@ void sort_sacct(std::vector<const pb::JobRecord*>& jobs);
 // `Invalid field requested: "X"`. `now` is used for a running job's Elapsed.
 Result<std::string> format_sacct(const std::vector<SacctRow>& rows, std::string_view fields,
                                  const SacctLayout& layout, int64_t now);
+
+// A size in KiB as sacct prints it: "0", "1234K", "2M"; with a unit, in
+// that unit ("0.50G", "2G").
+std::string format_sacct_size_kb(uint64_t kb, char units);
+
+// TotalCPU and friends: "00:00.123" (MM:SS.mmm) under an hour with a
+// fraction, "00:MM:SS" without one, "HH:MM:SS", "D-HH:MM:SS".
+std::string format_sacct_cpu_time(uint64_t microseconds);
 
 // The field names sacct knows, as --helpformat lists them.
 std::vector<std::string> sacct_field_names();

@@ -2,6 +2,7 @@
 // controller's job records, in Slurm's formats (spec §7).
 #include <unistd.h>
 
+#include <cctype>
 #include <cstdio>
 #include <cstdlib>
 #include <ctime>
@@ -11,6 +12,7 @@
 #include "drover/cli_util.h"
 #include "drover/job_state.h"
 #include "drover/sacct_format.h"
+#include "drover/sacct_json.h"
 
 using namespace drover;
 
@@ -46,7 +48,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> jobs, users, names, states, formats, partitions;
   std::string start_text, end_text, delimiter = "|", config_flag, clusters, units;
   bool allocations = false, no_header = false, parsable = false, parsable2 = false, brief = false,
-       all_users = false, all_clusters = false, help_format = false, long_format = false, duplicates = false;
+       all_users = false, all_clusters = false, help_format = false, long_format = false, duplicates = false,
+       json = false;
   app.add_option("-j,--jobs,--job", jobs, "job ids, comma separated")->allow_extra_args(false);
   app.add_option("-u,--user,--uid", users, "users (names or uids), comma separated")->allow_extra_args(false);
   app.add_flag("-a,--allusers", all_users, "jobs of all users");
@@ -67,7 +70,8 @@ int main(int argc, char** argv) {
   app.add_flag("-e,--helpformat", help_format, "list the fields");
   app.add_flag("-L,--allclusters", all_clusters, "all clusters (accepted)");
   app.add_option("-M,--clusters", clusters, "clusters (accepted)");
-  app.add_option("--units", units, "units (accepted)");
+  app.add_option("--units", units, "size unit: K, M, G, T or P");
+  app.add_flag("--json", json, "JSON output");
   app.add_option("--config", config_flag, "Drover configuration file");
   app.set_version_flag("-V,--version", cli::kSlurmVersion);
   CLI11_PARSE(app, argc, argv);
@@ -86,6 +90,14 @@ int main(int argc, char** argv) {
     else format = brief ? kSacctBriefFormat : kSacctDefaultFormat;
   }
   SacctLayout layout;
+  if (!units.empty()) {
+    char u = static_cast<char>(std::toupper(static_cast<unsigned char>(units[0])));
+    if (units.size() != 1 || std::string_view("KMGTP").find(u) == std::string_view::npos) {
+      cli::print_error("sacct", "Invalid --units specification: " + units);
+      return 1;
+    }
+    layout.units = u;
+  }
   layout.header = !no_header;
   layout.parsable = parsable || parsable2;
   layout.trailing_delimiter = parsable && !parsable2;
@@ -99,6 +111,7 @@ int main(int argc, char** argv) {
   pb::Message request;
   pb::JobFilter* filter = request.mutable_list_jobs()->mutable_filter();
   filter->set_all_states(true);
+  filter->set_accounting(true);  // finished jobs the controller no longer keeps in memory too
   // Job -> the steps asked for ("" = the whole job).
   std::map<std::string, std::set<std::string>> wanted;
   for (const std::string& id : split_all(jobs)) {
@@ -132,18 +145,7 @@ int main(int argc, char** argv) {
     filter->add_states(*state);
   }
 
-  ControllerClient client(load_cli_config("sacct", config_flag));
-  layout.cluster = client.config().cluster;
-  Result<pb::Message> reply = client.call(request);
-  pb::ListJobsReply listing;
-  if (reply) {
-    listing = reply->list_jobs_reply();
-  } else if (wanted.empty() || reply.error() != "Invalid job id specified") {
-    // Unknown job ids are no error for sacct: it just lists nothing.
-    cli::exit_with_error("sacct", "", reply.error());
-  }
-
-  int64_t now = std::max<int64_t>(::time(nullptr), listing.now());
+  int64_t now = ::time(nullptr);
   // Default window: today (all time with -j; just now with -s), until now.
   int64_t window_start = 0, window_end = now;
   if (start_text.empty()) {
@@ -165,6 +167,20 @@ int main(int argc, char** argv) {
     }
     window_end = *t;
   }
+  // Without ids, the store returns only jobs that ended inside the window.
+  if (wanted.empty()) filter->set_window_start(window_start);
+
+  ControllerClient client(load_cli_config("sacct", config_flag));
+  layout.cluster = client.config().cluster;
+  Result<pb::Message> reply = client.call(request);
+  pb::ListJobsReply listing;
+  if (reply) {
+    listing = reply->list_jobs_reply();
+  } else if (wanted.empty() || reply.error() != "Invalid job id specified") {
+    // Unknown job ids are no error for sacct: it just lists nothing.
+    cli::exit_with_error("sacct", "", reply.error());
+  }
+  now = std::max<int64_t>(now, listing.now());
 
   std::vector<const pb::JobRecord*> records;
   for (const pb::JobRecord& job : listing.jobs()) {
@@ -172,6 +188,19 @@ int main(int argc, char** argv) {
     if (in_window) records.push_back(&job);
   }
   sort_sacct(records);
+  if (json) {
+    if (!wanted.empty()) {
+      std::erase_if(records, [&](const pb::JobRecord* job) {
+        for (const std::string& id : {std::to_string(job->job_id()), std::to_string(job->array_job_id())})
+          if (wanted.count(id)) return false;
+        return !(job->is_array_task() &&
+                 wanted.count(std::to_string(job->array_job_id()) + "_" + std::to_string(job->array_task_id())));
+      });
+    }
+    std::string text = format_sacct_json(records, layout.cluster, now);
+    std::fwrite(text.data(), 1, text.size(), stdout);
+    return 0;
+  }
   std::vector<SacctRow> rows = sacct_rows(records, allocations);
   if (!wanted.empty()) {
     // Keep the lines of the steps asked for: "12.batch" names only that line.
@@ -188,7 +217,9 @@ int main(int argc, char** argv) {
       for (const std::string& id : ids) {
         auto it = wanted.find(id);
         if (it == wanted.end()) continue;
-        keep = keep || it->second.count("") > 0 || (row.batch_step && it->second.count("batch") > 0);
+        bool step_wanted = (row.batch_step && it->second.count("batch") > 0) ||
+                           (row.step && it->second.count(std::to_string(row.step->step_id())) > 0);
+        keep = keep || it->second.count("") > 0 || step_wanted;
       }
       if (keep) kept.push_back(row);
     }

@@ -5,6 +5,8 @@
 #include <cstdio>
 
 #include "drover/cli_util.h"
+#include "drover/config_report.h"
+#include "drover/time_format.h"
 #include "drover/hostlist.h"
 #include "drover/scontrol_format.h"
 
@@ -95,10 +97,51 @@ int control_jobs(ControllerClient& client, pb::JobControl action, const std::vec
   return reply.job_control_reply().errors().empty() ? 0 : 1;
 }
 
+// update JobId=N TimeLimit= Partition= Name= Nice= ArrayTaskThrottle=
+int update_job(ControllerClient& client, const std::vector<std::string>& args) {
+  pb::Message request;
+  pb::JobUpdateRequest* job = request.mutable_job_update();
+  std::string value;
+  for (const std::string& arg : args) {
+    if (key_value(arg, "JobId", value)) {
+      job->set_job_id(value);
+    } else if (key_value(arg, "TimeLimit", value)) {
+      job->set_time_limit(value);
+    } else if (key_value(arg, "Partition", value)) {
+      job->set_partition(value);
+    } else if (key_value(arg, "Name", value) || key_value(arg, "JobName", value)) {
+      job->set_name(value);
+    } else if (key_value(arg, "ArrayTaskThrottle", value)) {
+      job->set_array_throttle(value);
+    } else if (key_value(arg, "Nice", value) || lower(arg) == "nice") {
+      // A bare "Nice" is Slurm's default adjustment of 100.
+      char* end = nullptr;
+      long nice = value.empty() ? 100 : std::strtol(value.c_str(), &end, 10);
+      if (!value.empty() && (*end != '\0' || nice < -2147483645L || nice > 2147483645L)) {
+        std::fprintf(stderr, "Invalid nice value: %s\n", value.c_str());
+        return 1;
+      }
+      job->set_nice_given(true);
+      job->set_nice(static_cast<int32_t>(nice));
+    } else {
+      std::fprintf(stderr, "Update of this parameter is not supported: %s\nRequest aborted\n", arg.c_str());
+      return 1;
+    }
+  }
+  if (!job->time_limit().empty() && !parse_time_limit(job->time_limit())) {
+    std::fprintf(stderr, "Invalid TimeLimit value: %s\nRequest aborted\n", job->time_limit().c_str());
+    return 1;
+  }
+  cli::call_or_exit(client, request, "scontrol", "slurm_update error: ", false);
+  return 0;
+}
+
 int update(ControllerClient& client, const std::vector<std::string>& args) {
+  std::string value;
+  for (const std::string& arg : args)
+    if (key_value(arg, "JobId", value)) return update_job(client, args);
   pb::Message request;
   pb::NodeUpdateRequest* node = request.mutable_node_update();
-  std::string value;
   for (const std::string& arg : args) {
     if (key_value(arg, "NodeName", value)) node->set_nodes(value);
     else if (key_value(arg, "State", value)) node->set_state(value);
@@ -109,10 +152,28 @@ int update(ControllerClient& client, const std::vector<std::string>& args) {
     }
   }
   if (node->nodes().empty()) {
-    std::fprintf(stderr, "No valid entity in update command\nInput line must include \"NodeName\"\n");
+    std::fprintf(stderr, "No valid entity in update command\nInput line must include \"NodeName\" or \"JobId\"\n");
     return 1;
   }
   cli::call_or_exit(client, request, "scontrol", "slurm_update error: ", false);
+  return 0;
+}
+
+int show_config(ControllerClient& client) {
+  pb::Message request;
+  request.mutable_config_request();
+  pb::Message reply = cli::call_or_exit(client, request, "scontrol", "slurm_load_ctl_conf error: ", false);
+  ConfigEntries entries;
+  for (const pb::ConfigEntry& e : reply.config_reply().entries()) entries.emplace_back(e.key(), e.value());
+  std::string text = format_config_report(entries, reply.config_reply().now());
+  std::fwrite(text.data(), 1, text.size(), stdout);
+  return 0;
+}
+
+int reconfigure(ControllerClient& client) {
+  pb::Message request;
+  request.mutable_reconfigure();
+  cli::call_or_exit(client, request, "scontrol", "slurm_reconfigure error: ", false);
   return 0;
 }
 
@@ -168,10 +229,24 @@ int main(int argc, char** argv) {
     if (what == "job" || what == "jobs" || what == "jobid") return show_jobs(client, o, rest);
     if (what == "node" || what == "nodes") return show_nodes(client, o, rest, false);
     if (what == "partition" || what == "partitions") return show_nodes(client, o, rest, true);
+    if (what == "config") return show_config(client);
   }
   if (command == "hold") return control_jobs(client, pb::CONTROL_HOLD, args);
   if (command == "uhold") return control_jobs(client, pb::CONTROL_UHOLD, args);
   if (command == "release") return control_jobs(client, pb::CONTROL_RELEASE, args);
+  if (command == "requeue") {
+    // "Incomplete" (only jobs that did not complete) is accepted and ignored.
+    std::erase_if(args, [](const std::string& a) { return lower(a) == "incomplete"; });
+    return control_jobs(client, pb::CONTROL_REQUEUE, args);
+  }
+  if (command == "requeuehold") {
+    // "State=SpecialExit" is accepted; Drover has no SPECIAL_EXIT state.
+    std::erase_if(args, [](const std::string& a) { return lower(a).rfind("state=", 0) == 0; });
+    return control_jobs(client, pb::CONTROL_REQUEUE_HOLD, args);
+  }
+  if (command == "reconfigure") return reconfigure(client);
+  if (command == "suspend") return control_jobs(client, pb::CONTROL_SUSPEND, args);
+  if (command == "resume") return control_jobs(client, pb::CONTROL_RESUME, args);
   if (command == "update") return update(client, args);
   std::fprintf(stderr, "invalid keyword: %s\n", words[0].c_str());
   return 1;

@@ -141,6 +141,11 @@ void load_full(const YAML::Node& root, Config& config) {
   config.kill_wait_s = positive(root, "kill_wait", "kill_wait", config.kill_wait_s);
   config.inactive_limit_s = positive(root, "inactive_limit", "inactive_limit", config.inactive_limit_s);
   config.max_array_size = positive(root, "max_array_size", "max_array_size", config.max_array_size);
+  config.min_job_age_s = get_scalar<uint32_t>(root, "min_job_age_s", "min_job_age_s", config.min_job_age_s,
+                                              "expected a number of seconds (0: never purge)");
+  config.accounting_retention_days =
+      get_scalar<uint32_t>(root, "accounting_retention_days", "accounting_retention_days",
+                           config.accounting_retention_days, "expected a number of days (0: keep forever)");
   config.max_connections = positive(root, "max_connections", "max_connections", config.max_connections);
   config.client_idle_timeout_s =
       positive(root, "client_idle_timeout_s", "client_idle_timeout_s", config.client_idle_timeout_s);

@@ -2,6 +2,7 @@
 #include "drover/job_state.h"
 
 #include <array>
+#include <algorithm>
 #include <cctype>
 #include <utility>
 
@@ -16,7 +17,7 @@ struct StateName {
 
 // Only the states a Drover job can be in; Slurm's flag states (COMPLETING,
 // REQUEUED ...) have no counterpart in pb::JobState.
-constexpr std::array<StateName, 8> kStates{{
+constexpr std::array<StateName, 9> kStates{{
     {pb::JOB_PENDING, "PENDING", "PD"},
     {pb::JOB_RUNNING, "RUNNING", "R"},
     {pb::JOB_COMPLETED, "COMPLETED", "CD"},
@@ -25,6 +26,7 @@ constexpr std::array<StateName, 8> kStates{{
     {pb::JOB_TIMEOUT, "TIMEOUT", "TO"},
     {pb::JOB_NODE_FAIL, "NODE_FAIL", "NF"},
     {pb::JOB_OUT_OF_MEMORY, "OUT_OF_MEMORY", "OOM"},
+    {pb::JOB_SUSPENDED, "SUSPENDED", "S"},
 }};
 
 const StateName* find(pb::JobState state) {
@@ -100,8 +102,19 @@ std::string_view job_state_compact(pb::JobState state) {
   return entry ? entry->compact : "?";
 }
 
+bool job_state_is_active(pb::JobState state) { return state == pb::JOB_RUNNING || state == pb::JOB_SUSPENDED; }
+
+int64_t job_run_seconds(const pb::JobRecord& job, int64_t now) {
+  if (job.state() == pb::JOB_PENDING || job.start_time() == 0) return 0;
+  int64_t end = job.state() == pb::JOB_SUSPENDED                         ? job.suspend_time()
+                : (job.state() == pb::JOB_RUNNING || job.end_time() == 0) ? now
+                                                                          : job.end_time();
+  // A controller clock ahead of ours must not give a negative time.
+  return std::max<int64_t>(0, end - job.start_time() - int64_t{job.suspended_secs()});
+}
+
 bool job_state_is_finished(pb::JobState state) {
-  return state != pb::JOB_PENDING && state != pb::JOB_RUNNING;
+  return state != pb::JOB_PENDING && !job_state_is_active(state);
 }
 
 std::optional<pb::JobState> parse_job_state(std::string_view text) {

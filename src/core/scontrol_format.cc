@@ -174,10 +174,7 @@ std::string reason_text(const pb::JobRecord& job) {
 }
 
 int64_t run_seconds(const pb::JobRecord& job, int64_t now) {
-  if (job.state() == pb::JOB_PENDING || job.start_time() == 0) return 0;
-  int64_t end = (job.state() == pb::JOB_RUNNING || job.end_time() == 0) ? now : job.end_time();
-  // A controller clock ahead of ours must not print INVALID for a fresh job.
-  return std::max<int64_t>(0, end - job.start_time());
+  return job_run_seconds(job, now);
 }
 
 std::string time_limit_text(uint32_t minutes) {
@@ -188,10 +185,11 @@ std::string time_limit_text(uint32_t minutes) {
 
 std::string end_time_text(const pb::JobRecord& job) {
   if (job.state() == pb::JOB_PENDING) return "Unknown";
-  if (job.state() == pb::JOB_RUNNING) {
+  if (job_state_is_active(job.state())) {
     uint32_t limit = job.spec().time_limit_min();
     if (limit == kInfiniteMinutes || limit == 0 || job.start_time() == 0) return "Unknown";
-    return format_iso_time(job.start_time() + int64_t{limit} * 60);
+    // Suspended time does not count against the limit.
+    return format_iso_time(job.start_time() + int64_t{limit} * 60 + job.suspended_secs());
   }
   return format_iso_time(job.end_time());
 }
@@ -301,8 +299,8 @@ std::string format_job_record(const pb::JobRecord& job, int64_t now, bool one_li
       .add("MCS_label", "N/A");
   r.line()
       .add("Priority", std::to_string(job.priority()))
-      .add("Nice", "0")
-      .add("Account", "(null)")
+      .add("Nice", std::to_string(spec.nice()))
+      .add("Account", spec.account().empty() ? "(null)" : spec.account())
       .add("QOS", "normal");
   r.line()
       .add("JobState", is_completing(job) ? "COMPLETING" : std::string(job_state_long(job.state())))
@@ -326,7 +324,7 @@ std::string format_job_record(const pb::JobRecord& job, int64_t now, bool one_li
       .add("Deadline", "N/A");
   // The scheduler last looked at a started job when it started it.
   r.line()
-      .add("SuspendTime", "None")
+      .add("SuspendTime", job.suspend_time() ? format_iso_time(job.suspend_time()) : "None")
       .add("SecsPreSuspend", "0")
       .add("LastSchedEval", job.start_time() != 0 ? format_iso_time(job.start_time()) : submit)
       .add("Scheduler", "Main");

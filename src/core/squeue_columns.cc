@@ -461,12 +461,7 @@ const std::string& partition_of(const pb::JobRecord& job) {
   return job.partition().empty() ? job.spec().partition() : job.partition();
 }
 
-int64_t time_used(const pb::JobRecord& job, int64_t now) {
-  if (job.state() == pb::JOB_PENDING || job.start_time() == 0) return 0;
-  int64_t end = (job.state() == pb::JOB_RUNNING || job.end_time() == 0) ? now : job.end_time();
-  // A controller clock ahead of ours must not print INVALID for a fresh job.
-  return std::max<int64_t>(0, end - job.start_time());
-}
+int64_t time_used(const pb::JobRecord& job, int64_t now) { return job_run_seconds(job, now); }
 
 int64_t time_left(const pb::JobRecord& job, int64_t now) {
   uint32_t limit = job.spec().time_limit_min();

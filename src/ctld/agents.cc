@@ -21,7 +21,7 @@ std::set<JobRefKey> ref_set(const google::protobuf::RepeatedPtrField<pb::JobRef>
 }
 
 bool occupies_node(const pb::JobRecord& job) {
-  return job.state() == pb::JOB_RUNNING || (job_state_is_finished(job.state()) && job.kill_sent());
+  return job_state_is_active(job.state()) || (job_state_is_finished(job.state()) && job.kill_sent());
 }
 
 }  // namespace
@@ -110,7 +110,7 @@ void Controller::reconcile(size_t index, const pb::AgentHello& hello) {
     JobRefKey key{id, job.restarts()};
     expected.insert(key);
     if (running.count(key) || finished.count(key)) continue;
-    if (waiting.count(id) && job.state() == pb::JOB_RUNNING) {
+    if (waiting.count(id) && job_state_is_active(job.state())) {
       launch(job);
       continue;
     }
@@ -222,7 +222,7 @@ void Controller::handle_finished(Request& request) {
     ack();
     return;
   }
-  if (job->state() == pb::JOB_RUNNING) {
+  if (job_state_is_active(job->state())) {
     bool ok = done.error().empty() && done.exit_status() == 0 && done.term_signal() == 0;
     job->set_state(done.timed_out() ? pb::JOB_TIMEOUT : ok ? pb::JOB_COMPLETED : pb::JOB_FAILED);
     if (done.timed_out()) job->set_reason("TimeLimit");
@@ -232,6 +232,8 @@ void Controller::handle_finished(Request& request) {
   }
   job->set_exit_status(done.exit_status());
   job->set_term_signal(done.term_signal());
+  job->set_max_rss_kb(done.max_rss_kb());
+  job->set_total_cpu_us(done.total_cpu_us());
   job->set_kill_sent(false);
   end_steps(*job, pb::JOB_CANCELLED);  // steps left running end with their job
   release_resources(*job);

@@ -46,7 +46,7 @@ bool matches_filter(const pb::JobRecord& job, const pb::JobFilter& f) {
 
 void Controller::cancel_job(pb::JobRecord& job, uint32_t uid, std::vector<pb::JobRecord>& changed) {
   if (job_state_is_finished(job.state())) return;
-  bool running = job.state() == pb::JOB_RUNNING;
+  bool running = job_state_is_active(job.state());
   job.set_state(pb::JOB_CANCELLED);
   job.set_cancelled_by(uid);
   job.set_end_time(now());

@@ -21,7 +21,8 @@ Controller::Controller(asio::io_context& io, Config config, ClusterKey key, std:
       store_(std::move(store)),
       daemon_uid_(::getuid()),
       nodes_(config_.nodes.size()),
-      node_timer_(io) {
+      node_timer_(io),
+      purge_timer_(io) {
   for (size_t i = 0; i < config_.nodes.size(); ++i) node_by_name_[config_.nodes[i].name] = i;
   admin_uids_.insert(config_.admin_uids.begin(), config_.admin_uids.end());
   for (const std::string& name : config_.admin_users) {
@@ -42,6 +43,7 @@ void Controller::start() {
   recover();
   asio::co_spawn(io_, listen(), asio::detached);
   check_nodes();
+  purge_old_jobs();
   request_schedule();
 }
 
@@ -58,10 +60,15 @@ void Controller::recover() {
     if (saved.down() || saved.drain())
       spdlog::info("node {} recovered as {}: {}", saved.name(), saved.down() ? "DOWN" : "DRAIN", saved.reason());
   }
-  size_t pending = 0, running = 0;
+  size_t pending = 0, running = 0, aged = 0;
   for (pb::JobRecord& job : loaded.jobs) {
+    // Finished long ago: only sacct still shows it, from the store.
+    if (past_min_job_age(job, now())) {
+      ++aged;
+      continue;
+    }
     if (job.state() == pb::JOB_PENDING) ++pending;
-    if (job.state() == pb::JOB_RUNNING || (job_state_is_finished(job.state()) && job.kill_sent())) {
+    if (job_state_is_active(job.state()) || (job_state_is_finished(job.state()) && job.kill_sent())) {
       ++running;
       for (int i = 0; i < job.nodes_size(); ++i) {
         size_t n = node_index(job.nodes(i));
@@ -77,8 +84,8 @@ void Controller::recover() {
     track_dependency(job);
     jobs_.emplace(id, std::move(job));
   }
-  spdlog::info("recovered {} jobs ({} pending, {} running or completing); next job id {}", jobs_.size(), pending,
-               running, next_job_id_);
+  spdlog::info("recovered {} jobs ({} pending, {} running or completing; {} older finished ones left to sacct); "
+               "next job id {}", jobs_.size(), pending, running, aged, next_job_id_);
 }
 
 pb::JobRecord* Controller::find_job(uint32_t job_id) {
@@ -143,7 +150,7 @@ void Controller::run_schedule() {
   }
   std::map<uint32_t, uint32_t> running_tasks;  // array job id -> tasks running
   for (const auto& [id, job] : jobs_)
-    if (job.is_array_task() && job.state() == pb::JOB_RUNNING) ++running_tasks[job.array_job_id()];
+    if (job.is_array_task() && job_state_is_active(job.state())) ++running_tasks[job.array_job_id()];
   std::vector<pb::JobRecord> changed;
   std::unordered_set<uint32_t> waiting = evaluate_dependencies(changed);
   const int64_t t_now = now();

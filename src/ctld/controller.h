@@ -5,7 +5,8 @@
 //
 // Files: controller.cc (life cycle, scheduling passes), controller_rpc.cc
 // (connections and the dispatch table), submit.cc, cancel.cc, queries.cc,
-// agents.cc (agent hello, heartbeats, job completions).
+// agents.cc (agent hello, heartbeats, job completions), retention.cc
+// (MinJobAge and accounting retention), job_update.cc, config_query.cc.
 #pragma once
 #include <list>
 #include <map>
@@ -97,9 +98,26 @@ class Controller {
   // job_control.cc, node_control.cc
   void handle_job_control(Request& request);
   void handle_node_update(Request& request);
+  // scontrol suspend / resume: "" or the error for the reply.
+  std::string suspend_job(pb::JobRecord& job, bool suspend, std::vector<pb::JobRecord>& changed);
+  // Requeues a started or finished batch job: "" or the error for the reply.
+  std::string requeue_job(pb::JobRecord& job, bool hold, std::vector<pb::JobRecord>& changed);
+  // job_update.cc
+  void handle_job_update(Request& request);
+  // config_query.cc
+  void handle_config(Request& request);
+  void handle_reconfigure(Request& request);
+  // retention.cc
+  // Drops finished jobs older than MinJobAge from memory, and every hour
+  // purges the store of jobs past accounting retention.
+  void purge_old_jobs();
+  bool past_min_job_age(const pb::JobRecord& job, int64_t t) const;
   // queries.cc
   void handle_list_jobs(Request& request);
   void handle_list_nodes(Request& request);
+  // sacct: adds the store's finished jobs that are no longer in memory.
+  void answer_from_accounting(const std::shared_ptr<Session>& session, const pb::JobFilter& filter,
+                              pb::Message reply_msg);
   // agents.cc
   void handle_hello(Request& request);
   void handle_heartbeat(Request& request);
@@ -152,6 +170,8 @@ class Controller {
   // Saves a node's DOWN/DRAIN state and reason.
   void persist_node(size_t node);
   pb::JobRecord* find_job(uint32_t job_id);
+  // "12" or "12_3"; pending_task: the id names a task still pending in its array record.
+  pb::JobRecord* find_job_text(const std::string& text, bool& pending_task);
   size_t node_index(const std::string& name) const;
   int64_t now() const;
 
@@ -182,6 +202,8 @@ class Controller {
   std::unordered_map<uint32_t, TaskSet> corr_eligible_;
   asio::steady_timer wake_timer_{io_};
   int64_t wake_at_ = 0;  // when wake_timer_ fires; 0: not armed
+  asio::steady_timer purge_timer_;
+  int64_t last_retention_purge_s_ = 0;
 };
 
 }  // namespace drover

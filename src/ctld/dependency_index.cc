@@ -16,7 +16,7 @@ bool ended_ok(const pb::JobRecord& job) {
 // Still holding its nodes after it ended (cancelled, processes not yet
 // reported gone): dependents wait for it as for a running job.
 bool still_running(const pb::JobRecord& job) {
-  return job.state() == pb::JOB_RUNNING || (job_state_is_finished(job.state()) && job.kill_sent());
+  return job_state_is_active(job.state()) || (job_state_is_finished(job.state()) && job.kill_sent());
 }
 
 TaskSet pending_tasks(const pb::JobRecord& job) {

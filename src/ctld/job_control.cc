@@ -1,15 +1,126 @@
-// scontrol hold, uhold and release: a held job keeps its place in the
-// queue with priority 0 until released.
+// scontrol hold, uhold, release, requeue and requeuehold. A held job keeps
+// its place in the queue with priority 0 until released; a requeued job
+// goes back to PENDING as its next incarnation (Restarts+1).
 #include <spdlog/spdlog.h>
 
 #include "controller.h"
+#include "drover/array_spec.h"
+#include "drover/job_state.h"
 
 namespace drover {
 namespace {
 
 uint32_t base_priority(uint32_t job_id) { return std::max<uint32_t>(1, 4294901760u - job_id); }
 
+bool parse_number(const std::string& text, uint32_t& out) {
+  if (text.empty() || text.size() > 10 || text.find_first_not_of("0123456789") != std::string::npos) return false;
+  unsigned long long v = std::stoull(text);
+  if (v > UINT32_MAX) return false;
+  out = static_cast<uint32_t>(v);
+  return true;
+}
+
+const char* action_name(pb::JobControl action) {
+  switch (action) {
+    case pb::CONTROL_RELEASE: return "released";
+    case pb::CONTROL_REQUEUE: return "requeued";
+    case pb::CONTROL_REQUEUE_HOLD: return "requeued and held";
+    case pb::CONTROL_SUSPEND: return "suspended";
+    case pb::CONTROL_RESUME: return "resumed";
+    default: return "held";
+  }
+}
+
 }  // namespace
+
+// "12" or "12_3" (a started array task, or the task still pending in its array).
+pb::JobRecord* Controller::find_job_text(const std::string& text, bool& pending_task) {
+  pending_task = false;
+  size_t underscore = text.find('_');
+  uint32_t id = 0, task = 0;
+  if (!parse_number(text.substr(0, underscore), id)) return nullptr;
+  if (underscore == std::string::npos) return find_job(id);
+  if (!parse_number(text.substr(underscore + 1), task)) return nullptr;
+  for (auto it = jobs_.lower_bound(id); it != jobs_.end(); ++it) {
+    // Started tasks get ids above their array's, interleaved with other jobs.
+    pb::JobRecord& job = it->second;
+    if (job.array_job_id() != id) continue;
+    if (job.is_array_task() && job.array_task_id() == task) return &job;
+    if (!job.is_array_task()) {
+      TaskSet pending;
+      for (const pb::TaskRange& r : job.array_pending()) pending.add_range(r.first(), r.last());
+      if (pending.contains(task)) {
+        pending_task = true;
+        return &job;
+      }
+    }
+  }
+  return nullptr;
+}
+
+// Stops or continues a running job's processes; its resources stay
+// allocated and its suspended time does not count as run time.
+std::string Controller::suspend_job(pb::JobRecord& job, bool suspend, std::vector<pb::JobRecord>& changed) {
+  if (job.state() == pb::JOB_PENDING) return "Job is pending execution";
+  if (job_state_is_finished(job.state()) || job.kill_sent()) return "Job/step already completing or completed";
+  if (suspend && job.state() != pb::JOB_RUNNING) return "Job is not running";
+  if (!suspend && job.state() != pb::JOB_SUSPENDED) return "Job is not suspended";
+  size_t node = job.nodes().empty() ? SIZE_MAX : node_index(job.nodes(0));
+  if (node == SIZE_MAX || !nodes_[node].session) return "Unable to contact the job's node";
+  pb::Message message;
+  pb::SignalJob* signal = message.mutable_signal();
+  signal->set_job_id(job.job_id());
+  signal->set_restarts(job.restarts());
+  signal->set_suspend(suspend);
+  signal->set_resume(!suspend);
+  send(*nodes_[node].session, message);
+  int64_t t = now();
+  if (!suspend && job.suspend_time() != 0)
+    job.set_suspended_secs(job.suspended_secs() + static_cast<uint32_t>(std::max<int64_t>(0, t - job.suspend_time())));
+  job.set_suspend_time(t);
+  job.set_state(suspend ? pb::JOB_SUSPENDED : pb::JOB_RUNNING);
+  changed.push_back(job);
+  return "";
+}
+
+std::string Controller::requeue_job(pb::JobRecord& job, bool hold, std::vector<pb::JobRecord>& changed) {
+  if (job.state() == pb::JOB_PENDING) return "Job is pending execution";
+  if (!job.spec().requeue()) return "Requested operation is presently disabled";
+  if (job_state_is_active(job.state()) || job.kill_sent()) {
+    // The running copy ends; its completion report then names an old
+    // incarnation and is only acknowledged.
+    if (!job.nodes().empty())
+      if (size_t n = node_index(job.nodes(0)); n != SIZE_MAX) send_signal(n, job, true);
+    release_resources(job);
+  }
+  spdlog::info("job {}: requeued{} (was {}, restart {})", job.job_id(), hold ? " and held" : "",
+               job_state_long(job.state()), job.restarts() + 1);
+  job.set_state(pb::JOB_PENDING);
+  job.set_restarts(job.restarts() + 1);
+  job.set_start_time(0);
+  job.set_end_time(0);
+  job.set_exit_status(0);
+  job.set_term_signal(0);
+  job.set_cancelled_by(0);
+  job.set_kill_sent(false);
+  job.set_max_rss_kb(0);
+  job.set_total_cpu_us(0);
+  job.set_suspend_time(0);
+  job.set_suspended_secs(0);
+  job.clear_nodes();
+  job.clear_node_cpus();
+  job.set_alloc_cpus(0);
+  if (hold) {
+    job.set_priority(0);
+    // A user hold even when an admin requeues, as Slurm does: the owner may release it.
+    job.set_reason("JobHeldUser");
+  } else {
+    job.set_priority(base_priority(job.job_id()));
+    job.set_reason("None");
+  }
+  changed.push_back(job);
+  return "";
+}
 
 void Controller::handle_job_control(Request& request) {
   const pb::JobControlRequest& control = request.message.job_control();
@@ -18,18 +129,32 @@ void Controller::handle_job_control(Request& request) {
   bool admin = is_admin(request.uid, request.gid);
   std::vector<pb::JobRecord> changed;
   for (const std::string& text : control.job_ids()) {
-    if (text.empty() || text.size() > 10 || text.find_first_not_of("0123456789") != std::string::npos) {
-      out->add_errors("Invalid job id specified for job " + text);
-      continue;
-    }
-    uint32_t id = static_cast<uint32_t>(std::stoull(text));
-    pb::JobRecord* job = find_job(id);
-    if (!job) {
+    bool pending_task = false;
+    pb::JobRecord* job = find_job_text(text, pending_task);
+    if (!job || (pending_task && control.action() != pb::CONTROL_REQUEUE &&
+                 control.action() != pb::CONTROL_REQUEUE_HOLD)) {
       out->add_errors("Invalid job id specified for job " + text);
       continue;
     }
     if (job->uid() != request.uid && !admin) {
       out->add_errors("Access/permission denied for job " + text);
+      continue;
+    }
+    uint32_t id = job->job_id();
+    if (pending_task) {
+      out->add_errors("Job is pending execution for job " + text);
+      continue;
+    }
+    if (control.action() == pb::CONTROL_SUSPEND || control.action() == pb::CONTROL_RESUME) {
+      std::string error = admin ? suspend_job(*job, control.action() == pb::CONTROL_SUSPEND, changed)
+                                : "Access/permission denied";
+      if (!error.empty()) out->add_errors(error + " for job " + text);
+      else spdlog::info("job {}: {} by uid {}", id, action_name(control.action()), request.uid);
+      continue;
+    }
+    if (control.action() == pb::CONTROL_REQUEUE || control.action() == pb::CONTROL_REQUEUE_HOLD) {
+      std::string error = requeue_job(*job, control.action() == pb::CONTROL_REQUEUE_HOLD, changed);
+      if (!error.empty()) out->add_errors(error + " for job " + text);
       continue;
     }
     if (job->state() != pb::JOB_PENDING) {
@@ -49,8 +174,7 @@ void Controller::handle_job_control(Request& request) {
       job->set_priority(0);
       job->set_reason(admin_hold ? "JobHeldAdmin" : "JobHeldUser");
     }
-    spdlog::info("job {}: {} by uid {}", id, control.action() == pb::CONTROL_RELEASE ? "released" : "held",
-                 request.uid);
+    spdlog::info("job {}: {} by uid {}", id, action_name(control.action()), request.uid);
     changed.push_back(*job);
   }
   if (changed.empty()) return reply(request, reply_msg);

@@ -4,6 +4,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include "drover/job_state.h"
+
 namespace drover {
 namespace {
 
@@ -22,7 +24,45 @@ const char* kSchema = R"sql(
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS quarantine (id INTEGER, record BLOB, reason TEXT, at INTEGER);
   CREATE TABLE IF NOT EXISTS nodes (name TEXT PRIMARY KEY, record BLOB NOT NULL);
+  -- Index of the jobs that have ended, for sacct and retention.
+  CREATE TABLE IF NOT EXISTS finished (id INTEGER PRIMARY KEY, array_job_id INTEGER NOT NULL,
+                                       end_time INTEGER NOT NULL);
+  CREATE INDEX IF NOT EXISTS finished_by_end ON finished (end_time);
+  CREATE INDEX IF NOT EXISTS finished_by_array ON finished (array_job_id);
 )sql";
+
+// A prepared statement that is reset after each use.
+class Statement {
+ public:
+  Statement(sqlite3* db, const char* sql) { sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr); }
+  ~Statement() { sqlite3_finalize(stmt_); }
+  Statement(const Statement&) = delete;
+  Statement& operator=(const Statement&) = delete;
+  sqlite3_stmt* get() const { return stmt_; }
+
+ private:
+  sqlite3_stmt* stmt_ = nullptr;
+};
+
+bool is_final(const pb::JobRecord& record) {
+  return job_state_is_finished(record.state()) && !record.kill_sent();
+}
+
+// Keeps the finished index in step with a job record: a requeued job leaves it.
+Status index_finished(sqlite3* db, const Statement& insert, const Statement& remove, const pb::JobRecord& record) {
+  sqlite3_stmt* stmt = is_final(record) ? insert.get() : remove.get();
+  sqlite3_bind_int64(stmt, 1, record.job_id());
+  if (is_final(record)) {
+    sqlite3_bind_int64(stmt, 2, record.array_job_id());
+    sqlite3_bind_int64(stmt, 3, record.end_time());
+  }
+  int rc = sqlite3_step(stmt);
+  sqlite3_reset(stmt);
+  return rc == SQLITE_DONE ? ok_status() : Status::fail(sqlite3_errmsg(db));
+}
+
+constexpr const char* kIndexFinished = "INSERT OR REPLACE INTO finished (id, array_job_id, end_time) VALUES (?, ?, ?)";
+constexpr const char* kUnindexFinished = "DELETE FROM finished WHERE id = ?";
 
 // One prepared "INSERT OR REPLACE ... (key, record) VALUES (?, ?)", the
 // record a serialized protobuf message.
@@ -132,6 +172,23 @@ JobStore::Loaded JobStore::load() {
                       std::to_string(id) + "; COMMIT;";
     exec(db_, sql.c_str());
   }
+  // Databases written before the finished index existed: index their ended jobs.
+  exec(db_, "BEGIN;");
+  {
+    Statement index(db_, "INSERT OR IGNORE INTO finished (id, array_job_id, end_time) VALUES (?, ?, ?)");
+    for (const pb::JobRecord& record : loaded.jobs) {
+      if (!is_final(record)) continue;
+      sqlite3_bind_int64(index.get(), 1, record.job_id());
+      sqlite3_bind_int64(index.get(), 2, record.array_job_id());
+      sqlite3_bind_int64(index.get(), 3, record.end_time());
+      sqlite3_step(index.get());
+      sqlite3_reset(index.get());
+    }
+  }
+  if (Status s = exec(db_, "COMMIT;"); !s) {
+    exec(db_, "ROLLBACK;");
+    spdlog::error("job store: cannot index finished jobs: {}", s.error());
+  }
   next_job_id_ = loaded.next_job_id;
   return loaded;
 }
@@ -144,17 +201,88 @@ void JobStore::write(Write write) {
   wake_.notify_one();
 }
 
+void JobStore::run_on_worker(std::function<void()> task) {
+  {
+    std::lock_guard lock(mutex_);
+    tasks_.push_back(std::move(task));
+  }
+  wake_.notify_one();
+}
+
+void JobStore::query_finished(FinishedQuery query, std::function<void(std::vector<pb::JobRecord>)> done) {
+  run_on_worker([this, query = std::move(query), done = std::move(done)]() mutable {
+    auto records = std::make_shared<std::vector<pb::JobRecord>>(select_finished(query));
+    post_([done = std::move(done), records] { done(std::move(*records)); });
+  });
+}
+
+void JobStore::purge_finished(int64_t ended_before, std::function<void(Result<size_t>)> done) {
+  run_on_worker([this, ended_before, done = std::move(done)]() mutable {
+    Result<size_t> purged = delete_finished(ended_before);
+    post_([done = std::move(done), purged] { done(purged); });
+  });
+}
+
+std::vector<pb::JobRecord> JobStore::select_finished(const FinishedQuery& query) {
+  std::vector<pb::JobRecord> out;
+  auto collect = [&](sqlite3_stmt* stmt) {
+    while (sqlite3_step(stmt) == SQLITE_ROW) {
+      pb::JobRecord record;
+      if (record.ParseFromArray(sqlite3_column_blob(stmt, 0), sqlite3_column_bytes(stmt, 0)))
+        out.push_back(std::move(record));
+    }
+    sqlite3_reset(stmt);
+  };
+  if (!query.ids.empty()) {
+    Statement by_id(db_, "SELECT j.record FROM finished f JOIN jobs j ON j.id = f.id "
+                         "WHERE f.id = ?1 OR f.array_job_id = ?1 ORDER BY f.id");
+    for (uint32_t id : query.ids) {
+      sqlite3_bind_int64(by_id.get(), 1, id);
+      collect(by_id.get());
+    }
+    return out;
+  }
+  Statement since(db_, "SELECT j.record FROM finished f JOIN jobs j ON j.id = f.id "
+                       "WHERE f.end_time >= ? ORDER BY f.id");
+  sqlite3_bind_int64(since.get(), 1, query.ended_since);
+  collect(since.get());
+  return out;
+}
+
+Result<size_t> JobStore::delete_finished(int64_t ended_before) {
+  Status s = exec(db_, "BEGIN IMMEDIATE;");
+  if (!s) return Result<size_t>::fail(s.error());
+  std::string cutoff = std::to_string(ended_before);
+  s = exec(db_, ("DELETE FROM jobs WHERE id IN (SELECT id FROM finished WHERE end_time < " + cutoff + ");").c_str());
+  size_t purged = s ? static_cast<size_t>(sqlite3_changes(db_)) : 0;
+  if (s) s = exec(db_, ("DELETE FROM finished WHERE end_time < " + cutoff + ";").c_str());
+  if (s) s = exec(db_, "COMMIT;");
+  if (!s) {
+    exec(db_, "ROLLBACK;");
+    return Result<size_t>::fail(s.error());
+  }
+  return Result<size_t>::ok(purged);
+}
+
 void JobStore::run() {
   for (;;) {
     std::vector<Write> group;
+    std::vector<std::function<void()>> tasks;
     uint32_t next_id;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty(); });
-      if (queue_.empty()) return;  // stopping, nothing left
+      wake_.wait(lock, [this] { return stopping_ || !queue_.empty() || !tasks_.empty(); });
+      if (queue_.empty() && tasks_.empty()) return;  // stopping, nothing left
       group.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
       queue_.clear();
+      tasks.assign(std::make_move_iterator(tasks_.begin()), std::make_move_iterator(tasks_.end()));
+      tasks_.clear();
       next_id = next_job_id_;
+    }
+    // Reads and purges come after the writes queued with them.
+    if (group.empty()) {
+      for (auto& task : tasks) task();
+      continue;
     }
     Status result = commit(group, next_id);
     if (!result) spdlog::error("job store: commit of {} writes failed: {}", group.size(), result.error());
@@ -162,6 +290,7 @@ void JobStore::run() {
       if (!w.done) continue;
       post_([done = std::move(w.done), result] { done(result); });
     }
+    for (auto& task : tasks) task();
   }
 }
 
@@ -178,6 +307,7 @@ Status JobStore::commit(std::vector<Write>& group, uint32_t next_job_id) {
   if (!s) return s;
   Upsert jobs(db_, "INSERT OR REPLACE INTO jobs (id, record) VALUES (?, ?)");
   Upsert nodes(db_, "INSERT OR REPLACE INTO nodes (name, record) VALUES (?, ?)");
+  Statement index(db_, kIndexFinished), unindex(db_, kUnindexFinished);
   auto abort = [this](const std::string& what, const Status& why) {
     exec(db_, "ROLLBACK;");
     return Status::fail("cannot store " + what + ": " + why.error());
@@ -185,6 +315,9 @@ Status JobStore::commit(std::vector<Write>& group, uint32_t next_job_id) {
   for (const Write& w : group) {
     for (const pb::JobRecord& record : w.records)
       if (Status put = jobs.put(record.job_id(), record); !put)
+        return abort("job " + std::to_string(record.job_id()), put);
+    for (const pb::JobRecord& record : w.records)
+      if (Status put = index_finished(db_, index, unindex, record); !put)
         return abort("job " + std::to_string(record.job_id()), put);
     for (const pb::NodeAdminState& node : w.nodes)
       if (Status put = nodes.put(node.name(), node); !put) return abort("node " + node.name(), put);

@@ -6,6 +6,11 @@
 // writes from the controller thread, one worker thread commits everything
 // queued in one transaction and one sync, then hands each writer its result
 // through `post`. A failed commit fails every writer in that group.
+//
+// Finished jobs stay here after the controller drops them from memory
+// (MinJobAge): sacct reads them back with query_finished, which runs on the
+// worker after every write queued before it, so it sees them.
+// purge_finished enforces accounting retention.
 #pragma once
 #include <atomic>
 #include <condition_variable>
@@ -51,6 +56,21 @@ class JobStore {
   Loaded load();
 
   void write(Write write);
+
+  // Finished jobs for sacct: with `ids` set, the jobs with those ids and the
+  // tasks of arrays with those ids; else those that ended at or after
+  // `ended_since`. `done` runs through `post` with the records (empty on error).
+  struct FinishedQuery {
+    std::vector<uint32_t> ids;
+    int64_t ended_since = 0;
+  };
+  void query_finished(FinishedQuery query, std::function<void(std::vector<pb::JobRecord>)> done);
+  // Deletes the finished jobs that ended before `ended_before`; `done` gets
+  // how many (through `post`).
+  void purge_finished(int64_t ended_before, std::function<void(Result<size_t>)> done);
+  // Runs blocking housekeeping (spool removal) on the worker, after the
+  // writes queued before it.
+  void run_on_worker(std::function<void()> task);
   // The id counter is stored with each group so ids are never reused.
   void set_next_job_id(uint32_t next) { next_job_id_ = next; }
 
@@ -66,12 +86,15 @@ class JobStore {
   JobStore(sqlite3* db, std::function<void(std::function<void()>)> post);
   void run();
   Status commit(std::vector<Write>& group, uint32_t next_job_id);
+  std::vector<pb::JobRecord> select_finished(const FinishedQuery& query);
+  Result<size_t> delete_finished(int64_t ended_before);
 
   sqlite3* db_;
   std::function<void(std::function<void()>)> post_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::deque<Write> queue_;
+  std::deque<std::function<void()>> tasks_;
   bool stopping_ = false;
   uint32_t next_job_id_ = 1;
   std::atomic<uint64_t> groups_ = 0;

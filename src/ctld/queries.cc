@@ -2,6 +2,7 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <set>
 
 #include "controller.h"
 #include "drover/array_spec.h"
@@ -49,6 +50,16 @@ bool name_allowed(const google::protobuf::RepeatedPtrField<std::string>& names, 
   return names.empty() || std::any_of(names.begin(), names.end(), same);
 }
 
+bool passes_filter(const pb::JobFilter& f, const pb::JobRecord& job) {
+  if (!f.states().empty()) {
+    if (!allowed(f.states(), job.state())) return false;
+  } else if (!f.all_states() && !listed_by_default(job)) {
+    return false;
+  }
+  return allowed(f.uids(), job.uid()) && allowed(f.partitions(), job.partition()) &&
+         name_allowed(f.names(), job.spec().name());
+}
+
 // A reply copy without the bulky fields no listing shows.
 pb::JobRecord listing_copy(const pb::JobRecord& job) {
   pb::JobRecord copy = job;
@@ -64,19 +75,12 @@ void Controller::handle_list_jobs(Request& request) {
   pb::Message reply_msg;
   pb::ListJobsReply* out = reply_msg.mutable_list_jobs_reply();
   out->set_now(now());
-  auto passes = [&](const pb::JobRecord& job) {
-    if (!f.states().empty()) {
-      if (!allowed(f.states(), job.state())) return false;
-    } else if (!f.all_states() && !listed_by_default(job)) {
-      return false;
-    }
-    return allowed(f.uids(), job.uid()) && allowed(f.partitions(), job.partition()) &&
-           name_allowed(f.names(), job.spec().name());
-  };
+  auto passes = [&](const pb::JobRecord& job) { return passes_filter(f, job); };
 
   if (f.job_ids().empty()) {
     for (const auto& [id, job] : jobs_)
       if (passes(job)) *out->add_jobs() = listing_copy(job);
+    if (f.accounting()) return answer_from_accounting(request.session, f, std::move(reply_msg));
     return reply(request, reply_msg);
   }
 
@@ -116,8 +120,44 @@ void Controller::handle_list_jobs(Request& request) {
       }
     }
   }
+  if (f.accounting()) return answer_from_accounting(request.session, f, std::move(reply_msg));
   if (!any_known) return reply_error(request, "Invalid job id specified");
   reply(request, reply_msg);
+}
+
+void Controller::answer_from_accounting(const std::shared_ptr<Session>& session, const pb::JobFilter& filter,
+                                        pb::Message reply_msg) {
+  JobStore::FinishedQuery query;
+  std::vector<std::pair<uint32_t, std::optional<uint32_t>>> ids;
+  for (const std::string& text : filter.job_ids()) {
+    uint32_t id = 0;
+    std::optional<uint32_t> task;
+    if (!parse_id(text, id, task)) continue;  // checked by the caller
+    ids.emplace_back(id, task);
+    query.ids.push_back(id);
+  }
+  query.ended_since = filter.window_start();
+  store_->query_finished(std::move(query), [this, session, filter, ids, reply_msg = std::move(reply_msg)](
+                                                std::vector<pb::JobRecord> stored) mutable {
+    pb::ListJobsReply* out = reply_msg.mutable_list_jobs_reply();
+    std::set<uint32_t> listed;
+    for (const pb::JobRecord& job : out->jobs()) listed.insert(job.job_id());
+    auto wanted = [&](const pb::JobRecord& job) {
+      if (ids.empty()) return true;
+      for (const auto& [id, task] : ids) {
+        if (!task && (job.job_id() == id || job.array_job_id() == id)) return true;
+        if (task && job.array_job_id() == id && job.is_array_task() && job.array_task_id() == *task) return true;
+      }
+      return false;
+    };
+    // Jobs still in memory were answered from memory, as they are now.
+    for (const pb::JobRecord& job : stored)
+      if (!listed.count(job.job_id()) && !jobs_.count(job.job_id()) && wanted(job) && passes_filter(filter, job))
+        *out->add_jobs() = listing_copy(job);
+    std::sort(out->mutable_jobs()->begin(), out->mutable_jobs()->end(),
+              [](const pb::JobRecord& a, const pb::JobRecord& b) { return a.job_id() < b.job_id(); });
+    send(*session, reply_msg);
+  });
 }
 
 pb::NodeInfo Controller::node_info(const NodeConfig& node) const {

@@ -36,4 +36,11 @@ Status write_spool(const std::string& spool_dir, uint32_t job_id, uint32_t uid, 
   return s;
 }
 
+Status remove_spool(const std::string& spool_dir, uint32_t id) {
+  std::error_code ec;
+  std::filesystem::remove_all(spool_dir + "/" + std::to_string(id), ec);
+  if (ec) return Status::fail("cannot remove " + spool_dir + "/" + std::to_string(id) + ": " + ec.message());
+  return ok_status();
+}
+
 }  // namespace drover

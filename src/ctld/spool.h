@@ -14,4 +14,8 @@ namespace drover {
 Status write_spool(const std::string& spool_dir, uint32_t job_id, uint32_t uid, uint32_t gid,
                    const std::string& script, const std::vector<std::string>& env);
 
+// Removes spool_dir/<id> (a job's, or an array's shared by its tasks);
+// a missing directory is no error.
+Status remove_spool(const std::string& spool_dir, uint32_t id);
+
 }  // namespace drover

@@ -100,7 +100,7 @@ void Controller::handle_step_complete(Request& request) {
   if (!job) return reply_error(request, "Invalid job id specified");
   if (job->uid() != request.uid && !is_admin(request.uid, request.gid))
     return reply_error(request, "Access/permission denied");
-  reply_msg.mutable_step_ack()->set_job_ended(job->state() != pb::JOB_RUNNING);
+  reply_msg.mutable_step_ack()->set_job_ended(!job_state_is_active(job->state()));
   pb::StepRecord* step = find_step(*job, done.step_id());
   if (!step || step->end_time() != 0) return reply(request, reply_msg);
   bool ok = done.exit_status() == 0 && done.term_signal() == 0;
@@ -123,7 +123,7 @@ void Controller::handle_allocation_done(Request& request) {
   if (!job) return reply_error(request, "Invalid job id specified");
   if (job->uid() != request.uid && !is_admin(request.uid, request.gid))
     return reply_error(request, "Access/permission denied");
-  bool running = job->state() == pb::JOB_RUNNING && job->spec().allocation();
+  bool running = job_state_is_active(job->state()) && job->spec().allocation();
   reply_msg.mutable_step_ack()->set_job_ended(!running);
   if (!running) return reply(request, reply_msg);
   if (done.keepalive()) {
@@ -192,7 +192,7 @@ void Controller::check_allocations() {
   for (auto it = allocations_.begin(); it != allocations_.end();) {
     uint32_t id = (it++)->first;  // finish_allocation erases the entry
     pb::JobRecord* job = find_job(id);
-    if (!job || job->state() != pb::JOB_RUNNING) {
+    if (!job || !job_state_is_active(job->state())) {
       allocations_.erase(id);
       continue;
     }

@@ -130,6 +130,8 @@ void Agent::report(const JobKey& job, const JobStatus& status) {
   finished->set_end_time(status.end_time);
   finished->set_error(status.error);
   finished->set_timed_out(status.timed_out);
+  finished->set_max_rss_kb(status.max_rss_kb);
+  finished->set_total_cpu_us(status.total_cpu_us);
   send(message);
 }
 
@@ -173,9 +175,9 @@ void Agent::on_frame(const std::string& body) {
       break;
     case pb::Message::kSignal: {
       const pb::SignalJob& s = m.signal();
-      int signo = s.cancel() ? SIGTERM : s.signal();
+      int signo = s.cancel() ? SIGTERM : s.suspend() ? suspend_signal() : s.resume() ? resume_signal() : s.signal();
       if (!s.steps_only()) tracker_.signal(JobKey{s.job_id(), s.restarts()}, signo, s.stale());
-      if (!s.stale()) tracker_.signal_steps(s.job_id(), signo);
+      if (!s.stale() && !s.suspend() && !s.resume()) tracker_.signal_steps(s.job_id(), signo);
       break;
     }
     case pb::Message::kStepLaunch:

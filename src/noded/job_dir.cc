@@ -24,7 +24,8 @@ std::string job_dir(const std::string& state_dir, const JobKey& key) {
 
 Status write_job_status(const std::string& dir, const JobStatus& status) {
   std::ostringstream out;
-  out << status.exit_status << ' ' << status.term_signal << ' ' << status.end_time << ' ' << status.timed_out << '\n'
+  out << status.exit_status << ' ' << status.term_signal << ' ' << status.end_time << ' ' << status.timed_out << ' '
+      << status.max_rss_kb << ' ' << status.total_cpu_us << '\n'
       << status.error;
   return write_file_atomic(dir + "/status", out.str(), 0600);
 }
@@ -38,7 +39,8 @@ std::optional<JobStatus> read_job_status(const std::string& dir) {
   std::istringstream fields(first_line);
   JobStatus status;
   if (!(fields >> status.exit_status >> status.term_signal >> status.end_time)) return std::nullopt;
-  fields >> status.timed_out;  // absent in statuses written by older agents
+  // Absent in statuses written by older agents.
+  fields >> status.timed_out >> status.max_rss_kb >> status.total_cpu_us;
   std::getline(in, status.error, '\0');
   return status;
 }

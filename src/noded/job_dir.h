@@ -4,6 +4,7 @@
 // disk until the controller acknowledges it, so no completion is lost to an
 // agent restart (Mesos' status-update manager).
 #pragma once
+#include <csignal>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -30,6 +31,9 @@ struct JobStatus {
   int64_t end_time = 0;
   std::string error;  // why the job could not start, if it did not
   bool timed_out = false;
+  // Resource use of the batch script and all it waited for (sacct MaxRSS, TotalCPU).
+  uint64_t max_rss_kb = 0;
+  uint64_t total_cpu_us = 0;
 };
 
 std::string job_dir(const std::string& state_dir, const JobKey& key);
@@ -37,6 +41,12 @@ std::string job_dir(const std::string& state_dir, const JobKey& key);
 // A file in the job's directory telling its supervisor that a cancellation
 // is of a stale copy, to be ended without a note in the job's output.
 inline constexpr const char* kQuietCancel = "quiet-cancel";
+
+// Signals from the agent to a job's supervisor asking it to stop or
+// continue the job's process group (scontrol suspend / resume). Real-time
+// signals, so no signal a user may send is taken for them.
+inline int suspend_signal() { return SIGRTMIN; }
+inline int resume_signal() { return SIGRTMIN + 1; }
 
 Status write_job_status(const std::string& dir, const JobStatus& status);
 std::optional<JobStatus> read_job_status(const std::string& dir);

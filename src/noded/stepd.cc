@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/mman.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -170,10 +171,18 @@ struct Outcome {
 // Waits for the job, forwarding signals. SIGTERM from the agent is a
 // cancel; reaching the time limit is one too. A cancel sends TERM (after
 // CONT) to the job's process group, then KILL after kill_wait_s.
-Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& dir) {
+// The signals the supervisor handles itself, blocked and taken with sigwaitinfo.
+sigset_t watched_signals() {
   sigset_t watched;
   sigemptyset(&watched);
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT}) sigaddset(&watched, s);
+  sigaddset(&watched, suspend_signal());
+  sigaddset(&watched, resume_signal());
+  return watched;
+}
+
+Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& dir) {
+  sigset_t watched = watched_signals();
   uint32_t limit_min = launch.job().spec().time_limit_min();
   time_t limit_at = limit_min == 0 || limit_min == kInfiniteMinutes ? 0 : ::time(nullptr) + time_t{limit_min} * 60;
   // --signal: sent once, signal_secs before the limit (at once if the
@@ -184,6 +193,7 @@ Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& d
     signal_at = std::max<time_t>(::time(nullptr), limit_at - time_t{spec.signal_secs()});
   Outcome outcome;
   bool cancelling = false;
+  time_t suspended_at = 0;  // a suspended job's time does not count against its limit
   time_t kill_at = 0;
   auto cancel = [&](const char* why) {
     if (why) note_cancel(launch, why);
@@ -194,8 +204,8 @@ Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& d
   };
   for (;;) {
     if (waitpid(child, &outcome.wait_status, WNOHANG) == child) return outcome;
-    time_t deadline = cancelling ? kill_at : limit_at;
-    if (!cancelling && signal_at != 0) deadline = signal_at;
+    // Suspended, no clock runs; otherwise the --signal warning comes first.
+    time_t deadline = cancelling ? kill_at : suspended_at ? 0 : signal_at != 0 ? signal_at : limit_at;
     siginfo_t info{};
     int signo;
     if (deadline != 0) {
@@ -222,7 +232,20 @@ Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& d
       signo = sigwaitinfo(&watched, &info);
     }
     if (signo <= 0 || signo == SIGCHLD) continue;
-    if (signo == SIGTERM) {
+    if (signo == suspend_signal()) {
+      if (!suspended_at && !cancelling) {
+        kill(-child, SIGSTOP);
+        suspended_at = ::time(nullptr);
+      }
+    } else if (signo == resume_signal()) {
+      if (suspended_at) {
+        if (limit_at) limit_at += ::time(nullptr) - suspended_at;
+        if (signal_at) signal_at += ::time(nullptr) - suspended_at;
+        suspended_at = 0;
+        kill(-child, SIGCONT);
+      }
+    } else if (signo == SIGTERM) {
+      suspended_at = 0;  // cancel() continues the job so that it can end
       if (!cancelling) cancel(::access((dir + "/" + kQuietCancel).c_str(), F_OK) == 0 ? nullptr : "");
     } else {
       kill(-child, signo);
@@ -242,9 +265,7 @@ int run_stepd(const std::string& dir) {
     write_job_status(dir, result);
     return 1;
   }
-  sigset_t watched;
-  sigemptyset(&watched);
-  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT}) sigaddset(&watched, s);
+  sigset_t watched = watched_signals();
   sigprocmask(SIG_BLOCK, &watched, nullptr);
 
   std::string script = launch->script();
@@ -290,6 +311,14 @@ int run_stepd(const std::string& dir) {
     kill(-child, SIGKILL);  // whatever the script left behind ends with it
     if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
+    // The script is this supervisor's only child, so its children's usage
+    // is the job's: the script plus every process it waited for.
+    struct rusage usage {};
+    if (getrusage(RUSAGE_CHILDREN, &usage) == 0) {
+      result.max_rss_kb = static_cast<uint64_t>(usage.ru_maxrss);
+      auto us = [](const timeval& tv) { return static_cast<uint64_t>(tv.tv_sec) * 1000000 + static_cast<uint64_t>(tv.tv_usec); };
+      result.total_cpu_us = us(usage.ru_utime) + us(usage.ru_stime);
+    }
   }
   result.end_time = ::time(nullptr);
   Status saved = write_job_status(dir, result);

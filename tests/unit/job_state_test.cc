@@ -22,6 +22,7 @@ const StateCase kStateCases[] = {
     {pb::JOB_TIMEOUT, "TIMEOUT", "TO", true},
     {pb::JOB_NODE_FAIL, "NODE_FAIL", "NF", true},
     {pb::JOB_OUT_OF_MEMORY, "OUT_OF_MEMORY", "OOM", true},
+    {pb::JOB_SUSPENDED, "SUSPENDED", "S", false},
 };
 
 TEST(JobStateTest, NamesAndFinished) {
@@ -58,7 +59,7 @@ TEST(JobStateTest, ParsesCaseInsensitively) {
 }
 
 TEST(JobStateTest, RejectsUnknownNames) {
-  for (std::string_view text : {"", "P", "PEND", "RUNNINGX", "SUSPENDED", "bogus", " PD"}) {
+  for (std::string_view text : {"", "P", "PEND", "RUNNINGX", "REQUEUED", "bogus", " PD"}) {
     SCOPED_TRACE(std::string(text));
     EXPECT_EQ(parse_job_state(text), std::nullopt);
   }
@@ -68,6 +69,28 @@ TEST(JobStateTest, UnknownEnumValueIsNamedAsSuch) {
   auto odd = static_cast<pb::JobState>(42);
   EXPECT_EQ(job_state_long(odd), "UNKNOWN");
   EXPECT_TRUE(job_state_is_finished(odd));
+}
+
+// RunTime / Elapsed: suspended time is not run time.
+TEST(JobStateTest, RunSeconds) {
+  pb::JobRecord job;
+  EXPECT_EQ(0, job_run_seconds(job, 1000)) << "pending";
+  job.set_state(pb::JOB_RUNNING);
+  job.set_start_time(100);
+  EXPECT_EQ(900, job_run_seconds(job, 1000));
+  EXPECT_EQ(0, job_run_seconds(job, 50)) << "a controller clock ahead of ours";
+  job.set_state(pb::JOB_SUSPENDED);
+  job.set_suspend_time(400);
+  EXPECT_EQ(300, job_run_seconds(job, 1000)) << "stopped at the suspend";
+  job.set_state(pb::JOB_RUNNING);
+  job.set_suspended_secs(200);  // resumed at 600
+  job.set_suspend_time(600);
+  EXPECT_EQ(700, job_run_seconds(job, 1000));
+  job.set_state(pb::JOB_COMPLETED);
+  job.set_end_time(900);
+  EXPECT_EQ(600, job_run_seconds(job, 5000));
+  EXPECT_TRUE(job_state_is_active(pb::JOB_SUSPENDED));
+  EXPECT_FALSE(job_state_is_active(pb::JOB_COMPLETED));
 }
 
 }  // namespace

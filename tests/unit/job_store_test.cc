@@ -189,5 +189,89 @@ TEST_F(JobStoreTest, UnreadableRecordIsQuarantinedAndTheRestLoads) {
   EXPECT_EQ(reloaded.next_job_id, 4u);
 }
 
+// Finished jobs for sacct: found by id (and by their array's id) or by end
+// time, after the writes queued before the query; requeued ones leave the
+// index; retention deletes what ended before the cutoff.
+class FinishedJobsTest : public JobStoreTest {
+ protected:
+  static pb::JobRecord ended(uint32_t id, int64_t end, uint32_t array_id = 0) {
+    pb::JobRecord r = job(id);
+    r.set_state(pb::JOB_COMPLETED);
+    r.set_end_time(end);
+    r.set_array_job_id(array_id);
+    return r;
+  }
+  void put(JobStore& store, std::vector<pb::JobRecord> records) {
+    JobStore::Write w;
+    w.records = std::move(records);
+    store.write(std::move(w));
+  }
+  std::vector<uint32_t> ids(JobStore& store, JobStore::FinishedQuery query) {
+    std::vector<uint32_t> out;
+    store.query_finished(std::move(query), [&out](std::vector<pb::JobRecord> records) {
+      for (const auto& r : records) out.push_back(r.job_id());
+    });
+    inbox_.drain(1);
+    return out;
+  }
+};
+
+TEST_F(FinishedJobsTest, QueriesByIdArrayAndEndTime) {
+  auto store = open();
+  pb::JobRecord pending = job(4);
+  put(*store, {ended(1, 100), ended(2, 200), ended(3, 300, 10), ended(10, 310, 10), pending});
+  // Queued after the writes, so it sees them without waiting for their answers.
+  EXPECT_EQ((std::vector<uint32_t>{2}), ids(*store, {{2}, 0}));
+  EXPECT_EQ((std::vector<uint32_t>{3, 10}), ids(*store, {{10}, 0})) << "an array id names its tasks";
+  EXPECT_EQ((std::vector<uint32_t>{}), ids(*store, {{4}, 0})) << "a pending job is not accounting";
+  EXPECT_EQ((std::vector<uint32_t>{2, 3, 10}), ids(*store, {{}, 200}));
+}
+
+TEST_F(FinishedJobsTest, RequeuedJobLeavesTheIndex) {
+  auto store = open();
+  put(*store, {ended(5, 100)});
+  pb::JobRecord requeued = ended(5, 0);
+  requeued.set_state(pb::JOB_PENDING);
+  put(*store, {requeued});
+  EXPECT_TRUE(ids(*store, {{5}, 0}).empty());
+  pb::JobRecord completing = ended(6, 100);
+  completing.set_kill_sent(true);  // processes not gone yet
+  put(*store, {completing});
+  EXPECT_TRUE(ids(*store, {{6}, 0}).empty());
+}
+
+TEST_F(FinishedJobsTest, RetentionPurgesOnlyOlderJobs) {
+  {
+    auto store = open();
+    put(*store, {ended(1, 100), ended(2, 200), ended(3, 300), job(4)});
+    size_t purged = 99;
+    store->purge_finished(250, [&purged](Result<size_t> r) { purged = r ? *r : 1000; });
+    inbox_.drain(1);
+    EXPECT_EQ(2u, purged);
+    EXPECT_EQ((std::vector<uint32_t>{3}), ids(*store, {{}, 0}));
+  }
+  auto store = open();
+  JobStore::Loaded loaded = store->load();
+  ASSERT_EQ(2u, loaded.jobs.size()) << "purged jobs are gone from the store, pending ones stay";
+  EXPECT_EQ(3u, loaded.jobs[0].job_id());
+  EXPECT_EQ(4u, loaded.jobs[1].job_id());
+  EXPECT_EQ(5u, loaded.next_job_id) << "ids of purged jobs are never reused";
+}
+
+TEST_F(FinishedJobsTest, OlderDatabasesAreIndexedAtLoad) {
+  {
+    auto store = open();
+    put(*store, {ended(1, 100), ended(2, 200)});
+    EXPECT_EQ(2u, ids(*store, {{}, 0}).size());
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((dir_ + "/drover.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "DROP TABLE finished", nullptr, nullptr, nullptr), SQLITE_OK);
+  sqlite3_close(db);
+  auto store = open();
+  store->load();
+  EXPECT_EQ((std::vector<uint32_t>{1, 2}), ids(*store, {{}, 0}));
+}
+
 }  // namespace
 }  // namespace drover

@@ -1,0 +1,80 @@
+// scontrol update JobId=...: time limit, partition, name, nice and array
+// throttle of a pending job (Slurm lets users only lower a time limit).
+// The running copy's limit is enforced by its supervisor from the launch
+// order, so a started job's limit is not changed here.
+#include <spdlog/spdlog.h>
+
+#include "controller.h"
+#include "drover/time_format.h"
+
+namespace drover {
+namespace {
+
+uint32_t base_priority(uint32_t job_id) { return std::max<uint32_t>(1, 4294901760u - job_id); }
+
+// Priority of a pending, unheld job with this nice value (higher nice, lower priority).
+uint32_t nice_priority(uint32_t job_id, int32_t nice) {
+  int64_t p = int64_t{base_priority(job_id)} - nice;
+  return static_cast<uint32_t>(std::clamp<int64_t>(p, 1, 4294967294));
+}
+
+}  // namespace
+
+void Controller::handle_job_update(Request& request) {
+  const pb::JobUpdateRequest& update = request.message.job_update();
+  bool admin = is_admin(request.uid, request.gid);
+  bool pending_task = false;
+  pb::JobRecord* found = find_job_text(update.job_id(), pending_task);
+  if (!found) return reply_error(request, "Invalid job id specified");
+  if (found->uid() != request.uid && !admin) return reply_error(request, "Access/permission denied");
+  if (found->state() != pb::JOB_PENDING) return reply_error(request, "Job is no longer pending execution");
+  // Validate everything before changing anything: an update is all or nothing.
+  pb::JobRecord job = *found;
+  if (!update.time_limit().empty()) {
+    Result<uint32_t> minutes = parse_time_limit(update.time_limit());
+    if (!minutes) return reply_error(request, "Invalid time limit specification");
+    uint32_t limit = *minutes == 0 ? kInfiniteMinutes : *minutes;
+    if (!admin && limit > job.spec().time_limit_min())
+      return reply_error(request, "Access/permission denied", "a user may only lower a job's time limit");
+    job.mutable_spec()->set_time_limit_min(limit);
+  }
+  if (!update.partition().empty()) {
+    const PartitionConfig* part = config_.find_partition(update.partition());
+    if (!part) return reply_error(request, "Invalid partition name specified");
+    job.set_partition(part->name);
+    job.mutable_spec()->set_partition(part->name);
+  }
+  if (!update.name().empty()) job.mutable_spec()->set_name(update.name());
+  if (update.nice_given()) {
+    if (update.nice() < 0 && !admin) return reply_error(request, "Access/permission denied");
+    if (update.nice() < -2147483645 || update.nice() > 2147483645)
+      return reply_error(request, "Invalid nice value");
+    job.mutable_spec()->set_nice(update.nice());
+    if (job.priority() != 0) job.set_priority(nice_priority(job.job_id(), update.nice()));
+  }
+  if (!update.array_throttle().empty()) {
+    const std::string& t = update.array_throttle();
+    if (t.size() > 9 || t.find_first_not_of("0123456789") != std::string::npos || job.array_job_id() == 0 ||
+        job.is_array_task())
+      return reply_error(request, "Invalid job array specification");
+    job.set_array_throttle(static_cast<uint32_t>(std::stoul(t)));
+  }
+  // The partition's time limit decides whether the job may start at all.
+  if (const PartitionConfig* part = config_.find_partition(job.partition())) {
+    uint32_t limit = job.spec().time_limit_min();
+    bool over = part->max_time_min && limit != 0 && limit > part->max_time_min;
+    if (over) job.set_reason("PartitionTimeLimit");
+    else if (job.reason() == "PartitionTimeLimit") job.set_reason("None");
+  }
+  *found = job;
+  spdlog::info("job {}: updated by uid {}", job.job_id(), request.uid);
+  persist({job}, [this, request](Status s) {
+    if (!s) return reply_error(request, "Unable to save the change: " + s.error());
+    pb::Message reply_msg;
+    reply_msg.mutable_job_update_reply();
+    reply(request, reply_msg);
+  });
+  request_schedule();
+}
+
+}  // namespace drover
