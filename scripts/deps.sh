@@ -4,6 +4,9 @@ set -euo pipefail
 packages=(cmake g++ ninja-build libboost-dev libprotobuf-dev protobuf-compiler libspdlog-dev libcli11-dev
           libyaml-cpp-dev libgtest-dev libsodium-dev libsqlite3-dev systemd procps
           clang libclang-rt-14-dev iproute2)
+# The workflow tools the integration tests run unmodified against a cluster
+# (tests/integration/test_tool_*.sh); each test is skipped if its tool is absent.
+packages+=(snakemake r-cran-rslurm r-cran-batchtools toil)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
