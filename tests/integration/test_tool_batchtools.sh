@@ -1,0 +1,130 @@
+# batchtools (Debian r-cran-batchtools), unmodified, with its own Slurm cluster
+# functions and its own slurm-simple template, against a 3-node `drover up`
+# cluster. batchtools submits `sbatch <file>.job` and takes word 4 of the first
+# output line, lists jobs with `squeue --user=$USER --states=<codes> -h -r
+# --format=%i`, and kills with `scancel ID` / `scancel ID_TASK`.
+#
+# 1. A workflow of dependent stages: squares of 1..4 (four single jobs), then
+#    each square + 1 as one array job (its input is stage 1's results), then
+#    the sum (one job on stage 2's results). waitForJobs() must say TRUE, no
+#    job may be in error, and the sum must be 34.
+# 2. Failures: one job calls stop(), one kills its R process with exit 3.
+#    batchtools must report the first as an error with its message and the
+#    second as expired (gone from the queue without a result).
+# 3. Cancel: three running jobs killed with killJobs(); none may be left in
+#    squeue, and batchtools must no longer see any as queued or running.
+if ! command -v Rscript >/dev/null || ! Rscript -e 'library(batchtools)' >/dev/null 2>&1; then
+  echo "SKIP: batchtools is not installed (apt-get install r-cran-batchtools)"
+  exit 77
+fi
+source "$(dirname "$0")/lib.sh"
+export USER=${USER:-$(id -un)}
+cluster_up 3
+cd "$WORK"
+
+# The cluster functions every stage uses: the package's Slurm ones with its
+# bundled template; short latencies so that an expired job is noticed soon.
+cat >setup.R <<'EOF'
+suppressMessages(library(batchtools))
+new_registry <- function(name) {
+  reg <- makeRegistry(file.dir = file.path(getwd(), name), seed = 1)
+  reg$cluster.functions <- makeClusterFunctionsSlurm(template = "slurm-simple",
+                                                     scheduler.latency = 0.5, fs.latency = 5)
+  reg$default.resources <- list(walltime = 120, memory = 100, ncpus = 1)
+  reg
+}
+EOF
+
+# --- 1. dependent stages -------------------------------------------------------
+cat >workflow.R <<'EOF'
+source("setup.R")
+square <- new_registry("square")
+batchMap(function(x) { Sys.sleep(1); x^2 }, x = 1:4, reg = square)
+submitJobs(reg = square)
+stopifnot(waitForJobs(reg = square, sleep = 1, timeout = 100))
+squares <- unlist(reduceResultsList(reg = square))
+cat("squares:", squares, "\n")
+
+# Stage 2 takes stage 1's results as its input, in one array job of 4 tasks.
+plus <- new_registry("plus")
+batchMap(function(s) s + 1, s = squares, reg = plus)
+ids <- findJobs(reg = plus)
+ids$chunk <- 1L
+submitJobs(ids, resources = list(chunks.as.arrayjobs = TRUE), reg = plus)
+stopifnot(waitForJobs(reg = plus, sleep = 1, timeout = 100))
+plus1 <- unlist(reduceResultsList(reg = plus))
+cat("plus:", plus1, "\n")
+cat("array batch ids:", getJobTable(reg = plus)$batch.id, "\n")
+
+total <- new_registry("total")
+batchMap(function(v) sum(v), v = list(plus1), reg = total)
+submitJobs(reg = total)
+stopifnot(waitForJobs(reg = total, sleep = 1, timeout = 100))
+for (r in list(square, plus, total)) stopifnot(nrow(findErrors(reg = r)) == 0, nrow(findDone(reg = r)) == nrow(findJobs(reg = r)))
+cat("total:", loadResult(1, reg = total), "\n")
+EOF
+out=$(timeout 240 Rscript workflow.R 2>&1) || fail "batchtools workflow failed (rc $?): $out"
+assert_contains "$out" "squares: 1 4 9 16" "stage 1 results"
+assert_contains "$out" "plus: 2 5 10 17" "stage 2 results"
+assert_contains "$out" "total: 34" "stage 3 result"
+# The array job's tasks are ID_1..ID_4 of one job id.
+[[ "$out" =~ array\ batch\ ids:\ ([0-9]+)_1\ ([0-9]+)_2\ ([0-9]+)_3\ ([0-9]+)_4 ]] || fail "array batch ids: $out"
+array_id=${BASH_REMATCH[1]}
+# Each task ran as its own Slurm array task and completed.
+assert_eq "COMPLETED COMPLETED COMPLETED COMPLETED" \
+  "$(echo $(sacct -X -P -n -o State -j "$array_id"))" "sacct states of the stage 2 array"
+ls square/logs/*.log >/dev/null 2>&1 || fail "no job logs in the stage 1 registry"
+
+# --- 2. a failing job and a dying job --------------------------------------------
+cat >failing.R <<'EOF'
+source("setup.R")
+reg <- new_registry("failing")
+batchMap(function(x) {
+  if (x == 2) stop("boom in job 2")
+  if (x == 3) quit(save = "no", status = 3)
+  x
+}, x = 1:3, reg = reg)
+submitJobs(reg = reg)
+ok <- waitForJobs(reg = reg, sleep = 1, timeout = 100, stop.on.error = FALSE, expire.after = 1L)
+cat("wait:", ok, "\n")
+cat("done:", findDone(reg = reg)$job.id, "\n")
+cat("errors:", findErrors(reg = reg)$job.id, "\n")
+cat("message:", getErrorMessages(reg = reg)$message, "\n")
+cat("expired:", findExpired(reg = reg)$job.id, "\n")
+EOF
+out=$(timeout 240 Rscript failing.R 2>&1) || fail "batchtools failing run crashed (rc $?): $out"
+assert_contains "$out" "wait: FALSE" "waitForJobs on a run with failures"
+assert_contains "$out" "done: 1 " "the good job"
+assert_contains "$out" "errors: 2 " "the job that called stop()"
+assert_contains "$out" "boom in job 2" "its error message"
+assert_contains "$out" "expired: 3 " "the job whose R process exited 3"
+
+# --- 3. cancel a run ----------------------------------------------------------------
+cat >cancel_submit.R <<'EOF'
+source("setup.R")
+reg <- new_registry("cancel")
+batchMap(function(x) Sys.sleep(300), x = 1:3, reg = reg)
+submitJobs(reg = reg)
+EOF
+timeout 120 Rscript cancel_submit.R >cancel_submit.out 2>&1 || fail "submitting the run to cancel: $(cat cancel_submit.out)"
+running() { [ "$(squeue -h -u "$USER" -t R -o %i | wc -l)" -eq 3 ]; }
+wait_until 60 running
+cat >cancel.R <<'EOF'
+suppressMessages(library(batchtools))
+reg <- loadRegistry(file.path(getwd(), "cancel"), writeable = TRUE)
+cat("running before:", findRunning(reg = reg)$job.id, "\n")
+killed <- killJobs(reg = reg)
+cat("killed:", killed$job.id[killed$killed], "\n")
+cat("running after:", findRunning(reg = reg)$job.id, "\n")
+cat("queued after:", findQueued(reg = reg)$job.id, "\n")
+EOF
+out=$(timeout 120 Rscript cancel.R 2>&1) || fail "killJobs failed (rc $?): $out"
+assert_contains "$out" "running before: 1 2 3" "jobs batchtools saw running"
+assert_contains "$out" "killed: 1 2 3" "jobs batchtools killed"
+assert_contains "$out" "running after: 
+" "no job running after killJobs"
+queue_empty() { [ -z "$(squeue -h -u "$USER" -o %i)" ]; }
+wait_until 30 queue_empty
+assert_eq "CANCELLED CANCELLED CANCELLED" "$(echo $(sacct -X -P -n -o State -s CA -S 1970-01-01 | cut -d' ' -f1))" \
+  "sacct states of the killed jobs"
+pass
