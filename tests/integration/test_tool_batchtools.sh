@@ -22,17 +22,17 @@ export USER=${USER:-$(id -un)}
 cluster_up 3
 cd "$WORK"
 
-# The cluster functions every stage uses: the package's Slurm ones with its
+# batchtools' own configuration file, read from the working directory by
+# makeRegistry and loadRegistry: the package's Slurm cluster functions with its
 # bundled template; short latencies so that an expired job is noticed soon.
+cat >batchtools.conf.R <<'EOF'
+cluster.functions = makeClusterFunctionsSlurm(template = "slurm-simple", scheduler.latency = 0.5, fs.latency = 5)
+default.resources = list(walltime = 120, memory = 100, ncpus = 1)
+EOF
 cat >setup.R <<'EOF'
 suppressMessages(library(batchtools))
-new_registry <- function(name) {
-  reg <- makeRegistry(file.dir = file.path(getwd(), name), seed = 1)
-  reg$cluster.functions <- makeClusterFunctionsSlurm(template = "slurm-simple",
-                                                     scheduler.latency = 0.5, fs.latency = 5)
-  reg$default.resources <- list(walltime = 120, memory = 100, ncpus = 1)
-  reg
-}
+new_registry <- function(name) makeRegistry(file.dir = file.path(getwd(), name), seed = 1)
+show <- function(what, x) cat(sprintf("%s: [%s]\n", what, paste(x, collapse = " ")))
 EOF
 
 # --- 1. dependent stages -------------------------------------------------------
@@ -43,7 +43,7 @@ batchMap(function(x) { Sys.sleep(1); x^2 }, x = 1:4, reg = square)
 submitJobs(reg = square)
 stopifnot(waitForJobs(reg = square, sleep = 1, timeout = 100))
 squares <- unlist(reduceResultsList(reg = square))
-cat("squares:", squares, "\n")
+show("squares", squares)
 
 # Stage 2 takes stage 1's results as its input, in one array job of 4 tasks.
 plus <- new_registry("plus")
@@ -53,23 +53,24 @@ ids$chunk <- 1L
 submitJobs(ids, resources = list(chunks.as.arrayjobs = TRUE), reg = plus)
 stopifnot(waitForJobs(reg = plus, sleep = 1, timeout = 100))
 plus1 <- unlist(reduceResultsList(reg = plus))
-cat("plus:", plus1, "\n")
-cat("array batch ids:", getJobTable(reg = plus)$batch.id, "\n")
+show("plus", plus1)
+show("array batch ids", getJobTable(reg = plus)$batch.id)
 
 total <- new_registry("total")
 batchMap(function(v) sum(v), v = list(plus1), reg = total)
 submitJobs(reg = total)
 stopifnot(waitForJobs(reg = total, sleep = 1, timeout = 100))
 for (r in list(square, plus, total)) stopifnot(nrow(findErrors(reg = r)) == 0, nrow(findDone(reg = r)) == nrow(findJobs(reg = r)))
-cat("total:", loadResult(1, reg = total), "\n")
+show("total", loadResult(1, reg = total))
 EOF
 out=$(timeout 240 Rscript workflow.R 2>&1) || fail "batchtools workflow failed (rc $?): $out"
-assert_contains "$out" "squares: 1 4 9 16" "stage 1 results"
-assert_contains "$out" "plus: 2 5 10 17" "stage 2 results"
-assert_contains "$out" "total: 34" "stage 3 result"
+assert_contains "$out" "squares: [1 4 9 16]" "stage 1 results"
+assert_contains "$out" "plus: [2 5 10 17]" "stage 2 results"
+assert_contains "$out" "total: [34]" "stage 3 result"
 # The array job's tasks are ID_1..ID_4 of one job id.
-[[ "$out" =~ array\ batch\ ids:\ ([0-9]+)_1\ ([0-9]+)_2\ ([0-9]+)_3\ ([0-9]+)_4 ]] || fail "array batch ids: $out"
+[[ "$out" =~ array\ batch\ ids:\ \[([0-9]+)_1\ ([0-9]+)_2\ ([0-9]+)_3\ ([0-9]+)_4\] ]] || fail "array batch ids: $out"
 array_id=${BASH_REMATCH[1]}
+for i in 2 3 4; do assert_eq "$array_id" "${BASH_REMATCH[$i]}" "job id of array task $i"; done
 # Each task ran as its own Slurm array task and completed.
 assert_eq "COMPLETED COMPLETED COMPLETED COMPLETED" \
   "$(echo $(sacct -X -P -n -o State -j "$array_id"))" "sacct states of the stage 2 array"
@@ -86,18 +87,18 @@ batchMap(function(x) {
 }, x = 1:3, reg = reg)
 submitJobs(reg = reg)
 ok <- waitForJobs(reg = reg, sleep = 1, timeout = 100, stop.on.error = FALSE, expire.after = 1L)
-cat("wait:", ok, "\n")
-cat("done:", findDone(reg = reg)$job.id, "\n")
-cat("errors:", findErrors(reg = reg)$job.id, "\n")
-cat("message:", getErrorMessages(reg = reg)$message, "\n")
-cat("expired:", findExpired(reg = reg)$job.id, "\n")
+show("wait", ok)
+show("done", findDone(reg = reg)$job.id)
+show("errors", findErrors(reg = reg)$job.id)
+show("message", getErrorMessages(reg = reg)$message)
+show("expired", findExpired(reg = reg)$job.id)
 EOF
 out=$(timeout 240 Rscript failing.R 2>&1) || fail "batchtools failing run crashed (rc $?): $out"
-assert_contains "$out" "wait: FALSE" "waitForJobs on a run with failures"
-assert_contains "$out" "done: 1 " "the good job"
-assert_contains "$out" "errors: 2 " "the job that called stop()"
+assert_contains "$out" "wait: [FALSE]" "waitForJobs on a run with failures"
+assert_contains "$out" "done: [1]" "the good job"
+assert_contains "$out" "errors: [2]" "the job that called stop()"
 assert_contains "$out" "boom in job 2" "its error message"
-assert_contains "$out" "expired: 3 " "the job whose R process exited 3"
+assert_contains "$out" "expired: [3]" "the job whose R process exited 3"
 
 # --- 3. cancel a run ----------------------------------------------------------------
 cat >cancel_submit.R <<'EOF'
@@ -110,19 +111,19 @@ timeout 120 Rscript cancel_submit.R >cancel_submit.out 2>&1 || fail "submitting 
 running() { [ "$(squeue -h -u "$USER" -t R -o %i | wc -l)" -eq 3 ]; }
 wait_until 60 running
 cat >cancel.R <<'EOF'
-suppressMessages(library(batchtools))
+source("setup.R")
 reg <- loadRegistry(file.path(getwd(), "cancel"), writeable = TRUE)
-cat("running before:", findRunning(reg = reg)$job.id, "\n")
+show("running before", findRunning(reg = reg)$job.id)
 killed <- killJobs(reg = reg)
-cat("killed:", killed$job.id[killed$killed], "\n")
-cat("running after:", findRunning(reg = reg)$job.id, "\n")
-cat("queued after:", findQueued(reg = reg)$job.id, "\n")
+show("killed", killed$job.id[killed$killed])
+show("running after", findRunning(reg = reg)$job.id)
+show("queued after", findQueued(reg = reg)$job.id)
 EOF
 out=$(timeout 120 Rscript cancel.R 2>&1) || fail "killJobs failed (rc $?): $out"
-assert_contains "$out" "running before: 1 2 3" "jobs batchtools saw running"
-assert_contains "$out" "killed: 1 2 3" "jobs batchtools killed"
-assert_contains "$out" "running after: 
-" "no job running after killJobs"
+assert_contains "$out" "running before: [1 2 3]" "jobs batchtools saw running"
+assert_contains "$out" "killed: [1 2 3]" "jobs batchtools killed"
+assert_contains "$out" "running after: []" "jobs batchtools sees running after killJobs"
+assert_contains "$out" "queued after: []" "jobs batchtools sees queued after killJobs"
 queue_empty() { [ -z "$(squeue -h -u "$USER" -o %i)" ]; }
 wait_until 30 queue_empty
 assert_eq "CANCELLED CANCELLED CANCELLED" "$(echo $(sacct -X -P -n -o State -s CA -S 1970-01-01 | cut -d' ' -f1))" \
