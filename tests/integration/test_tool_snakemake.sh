@@ -30,10 +30,10 @@ export PATH="$DROVER_BIN:/usr/bin:$PATH"
 cluster_up 3
 cd "$WORK"
 
-smk() {  # directory, extra options...: run Snakemake there, bounded, log in smk.log
-  local dir=$1; shift
-  (cd "$dir" && exec timeout 240 snakemake --slurm --jobs 3 --max-status-checks-per-second 1 \
-     --default-resources mem_mb=100 runtime=5 --latency-wait 10 "$@" >smk.log 2>&1)
+smk_options=(--slurm --jobs 3 --max-status-checks-per-second 1 --default-resources mem_mb=100 runtime=5
+             --latency-wait 10)
+smk() {  # directory: run Snakemake there, bounded, its output in smk.log
+  (cd "$1" && exec timeout 240 snakemake "${smk_options[@]}" >smk.log 2>&1)
 }
 
 # --- 1. dependent rules ------------------------------------------------------------
@@ -99,7 +99,7 @@ EOF
 # Job control: the background run does not ignore SIGINT (a script's
 # background jobs otherwise do), as at a terminal.
 set -m
-smk cancel &
+(cd cancel && exec timeout 240 snakemake "${smk_options[@]}" >smk.log 2>&1) &
 timeout_pid=$!
 set +m
 wait_until 120 test -e cancel/started
