@@ -83,7 +83,8 @@ log=$(cat failing/smk.log)
 assert_contains "$log" "Error in rule fail:" "Snakemake's report of the failed rule"
 [[ "$log" =~ SLURM-job\ \'([0-9]+)\'\ failed,\ SLURM\ status\ is:\ \'FAILED\' ]] ||
   fail "Snakemake did not report the SLURM job as FAILED: $log"
-assert_eq "FAILED|3:0" "$(sacct -X -P -n -o State,ExitCode -j "${BASH_REMATCH[1]}")" "sacct of the failed job"
+# The batch script is Snakemake's jobstep, which exits 1 when its rule fails.
+assert_eq "FAILED|1:0" "$(sacct -X -P -n -o State,ExitCode -j "${BASH_REMATCH[1]}")" "sacct of the failed job"
 [ ! -e failing/never.txt ] || fail "the failed rule's output exists"
 
 # --- 3. Ctrl-C ---------------------------------------------------------------------------
