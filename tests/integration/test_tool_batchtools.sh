@@ -11,8 +11,9 @@
 # 2. Failures: one job calls stop(), one kills its R process with exit 3.
 #    batchtools must report the first as an error with its message and the
 #    second as expired (gone from the queue without a result).
-# 3. Cancel: three running jobs killed with killJobs(); none may be left in
-#    squeue, and batchtools must no longer see any as queued or running.
+# 3. Cancel: two running jobs and a running 2-task array killed with
+#    killJobs() (`scancel ID`, `scancel ID_TASK`); none may be left in squeue,
+#    and batchtools must no longer see any as queued or running.
 if ! command -v Rscript >/dev/null || ! Rscript -e 'library(batchtools)' >/dev/null 2>&1; then
   echo "SKIP: batchtools is not installed (apt-get install r-cran-batchtools)"
   exit 77
@@ -104,11 +105,13 @@ assert_contains "$out" "expired: [3]" "the job whose R process exited 3"
 cat >cancel_submit.R <<'EOF'
 source("setup.R")
 reg <- new_registry("cancel")
-batchMap(function(x) Sys.sleep(300), x = 1:3, reg = reg)
-submitJobs(reg = reg)
+batchMap(function(x) Sys.sleep(300), x = 1:4, reg = reg)
+submitJobs(1:2, reg = reg)
+# Jobs 3 and 4 as one array job: batchtools kills them as ID_1 and ID_2.
+submitJobs(data.frame(job.id = 3:4, chunk = 1L), resources = list(chunks.as.arrayjobs = TRUE), reg = reg)
 EOF
 timeout 120 Rscript cancel_submit.R >cancel_submit.out 2>&1 || fail "submitting the run to cancel: $(cat cancel_submit.out)"
-running() { [ "$(squeue -h -u "$USER" -t R -o %i | wc -l)" -eq 3 ]; }
+running() { [ "$(squeue -h -u "$USER" -t R -o %i | wc -l)" -eq 4 ]; }
 wait_until 60 running
 cat >cancel.R <<'EOF'
 source("setup.R")
@@ -120,12 +123,12 @@ show("running after", findRunning(reg = reg)$job.id)
 show("queued after", findQueued(reg = reg)$job.id)
 EOF
 out=$(timeout 120 Rscript cancel.R 2>&1) || fail "killJobs failed (rc $?): $out"
-assert_contains "$out" "running before: [1 2 3]" "jobs batchtools saw running"
-assert_contains "$out" "killed: [1 2 3]" "jobs batchtools killed"
+assert_contains "$out" "running before: [1 2 3 4]" "jobs batchtools saw running"
+assert_contains "$out" "killed: [1 2 3 4]" "jobs batchtools killed"
 assert_contains "$out" "running after: []" "jobs batchtools sees running after killJobs"
 assert_contains "$out" "queued after: []" "jobs batchtools sees queued after killJobs"
 queue_empty() { [ -z "$(squeue -h -u "$USER" -o %i)" ]; }
 wait_until 30 queue_empty
-assert_eq "CANCELLED CANCELLED CANCELLED" "$(echo $(sacct -X -P -n -o State -s CA -S 1970-01-01 | cut -d' ' -f1))" \
+assert_eq "CANCELLED CANCELLED CANCELLED CANCELLED" "$(echo $(sacct -X -P -n -o State -s CA -S 1970-01-01 | cut -d' ' -f1))" \
   "sacct states of the killed jobs"
 pass
