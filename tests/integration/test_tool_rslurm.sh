@@ -13,7 +13,8 @@
 # 2. A failing task: its R function stops. rslurm must report the missing
 #    result of that task, and its log must carry the error; the other task's
 #    result is returned.
-# 3. Cancel: a 3-task array seen running by get_job_status(), cancelled with
+# 3. Cancel: a 3-task array limited to 2 tasks at once, seen by
+#    get_job_status() as 2 running tasks and a pending rest, cancelled with
 #    cancel_slurm(); nothing may be left in squeue and rslurm must see the job
 #    as completed.
 if ! command -v Rscript >/dev/null || ! Rscript -e 'library(rslurm)' >/dev/null 2>&1; then
@@ -85,19 +86,20 @@ assert_eq "COMPLETED FAILED " "$failing_states" "sacct states of the failing run
 # --- 3. cancel a run ----------------------------------------------------------------
 cat >cancel_submit.R <<'EOF'
 source("setup.R")
+# At most 2 tasks at once (--array=0-2%2): the third stays pending until cancelled.
 job <- slurm_apply(function(x) { Sys.sleep(300); x }, data.frame(x = 1:3), jobname = "cancelme",
-                   nodes = 3, cpus_per_node = 1)
+                   nodes = 3, cpus_per_node = 1, job_array_task_limit = 2)
 saveRDS(job, "cancelme.RDS")
 EOF
 timeout 120 Rscript cancel_submit.R >cancel_submit.out 2>&1 || fail "submitting the run to cancel: $(cat cancel_submit.out)"
-running() { [ "$(squeue -h -n cancelme -t R -o %i | wc -l)" -eq 3 ]; }
+running() { [ "$(squeue -h -n cancelme -t R -o %i | wc -l)" -eq 2 ]; }
 wait_until 60 running
 cat >cancel.R <<'EOF'
 source("setup.R")
 job <- readRDS("cancelme.RDS")
 before <- get_job_status(job)
 show("completed before", before$completed)
-show("states before", before$queue$ST)
+show("states before", sort(as.character(before$queue$ST)))
 cancel_slurm(job)
 deadline <- Sys.time() + 30
 while (!get_job_status(job)$completed && Sys.time() < deadline) Sys.sleep(0.2)
@@ -105,7 +107,7 @@ show("completed after", get_job_status(job)$completed)
 EOF
 out=$(timeout 120 Rscript cancel.R 2>&1) || fail "cancel_slurm failed (rc $?): $out"
 assert_contains "$out" "completed before: [FALSE]" "rslurm's view of the running job"
-assert_contains "$out" "states before: [R R R]" "the states rslurm read from squeue"
+assert_contains "$out" "states before: [PD R R]" "the states rslurm read from squeue"
 assert_contains "$out" "completed after: [TRUE]" "rslurm's view after cancel_slurm"
 assert_eq "" "$(squeue -h -u "$USER" -o %i)" "jobs left in squeue"
 cancelled=$(sacct -X -P -n -o JobName,State -S 1970-01-01 | grep '^cancelme|' | cut -d'|' -f2 | cut -d' ' -f1 | tr '\n' ' ')
