@@ -19,7 +19,7 @@ if ! command -v Rscript >/dev/null || ! Rscript -e 'library(batchtools)' >/dev/n
   exit 77
 fi
 source "$(dirname "$0")/lib.sh"
-export USER=${USER:-$(id -un)}
+export USER=$(id -un)  # batchtools lists jobs with squeue --user=$USER
 cluster_up 3
 cd "$WORK"
 

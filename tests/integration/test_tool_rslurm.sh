@@ -22,7 +22,7 @@ if ! command -v Rscript >/dev/null || ! Rscript -e 'library(rslurm)' >/dev/null 
   exit 77
 fi
 source "$(dirname "$0")/lib.sh"
-export USER=${USER:-$(id -un)}
+export USER=$(id -un)  # clients read it; the checks below list the user's jobs
 cluster_up 3
 cd "$WORK"
 

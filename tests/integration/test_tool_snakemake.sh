@@ -23,7 +23,7 @@ if ! command -v snakemake >/dev/null || ! /usr/bin/python3 -c 'import snakemake'
   exit 77
 fi
 source "$(dirname "$0")/lib.sh"
-export USER=${USER:-$(id -un)}
+export USER=$(id -un)  # Snakemake reads it (sacct -nu "$USER") and fails without it
 # Snakemake is a Debian Python package: the jobs it submits run the system
 # Python (sys.executable) and must find the same module.
 export PATH="$DROVER_BIN:/usr/bin:$PATH"

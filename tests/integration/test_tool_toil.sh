@@ -22,7 +22,7 @@ if ! command -v toil >/dev/null || ! /usr/bin/python3 -c 'import toil' 2>/dev/nu
   exit 77
 fi
 source "$(dirname "$0")/lib.sh"
-export USER=${USER:-$(id -un)}
+export USER=$(id -un)  # clients read it; the checks below list the user's jobs
 # Toil is a Debian Python package: its jobs run /usr/bin/_toil_worker, and the
 # leader must be the system Python, whatever else is first on PATH.
 export PATH="$DROVER_BIN:/usr/bin:$PATH"
