@@ -136,6 +136,6 @@ wait_until 30 queue_empty
 # --- Toil's own choice of poll interval, from scontrol show config ---------------
 # (Without --statePollingWait, Toil reads SchedulerTimeSlice/AcctGatherNodeFreq there.)
 wait_s=$(/usr/bin/python3 -c 'from toil.batchSystems.slurm import SlurmBatchSystem as S; print(S.getWaitDuration())' \
-  2>toil-wait.err) || fail "Toil could not read the poll interval from scontrol show config: $(tail -n 3 toil-wait.err)"
+  2>toil-wait.err) || fail "Toil could not read the poll interval from scontrol show config: $(tail -n 1 toil-wait.err)"
 [[ "$wait_s" =~ ^[0-9]+$ ]] || fail "Toil's poll interval: $wait_s"
 pass
