@@ -1,2 +1,0 @@
-suppressMessages(library(batchtools))
-new_registry <- function(name) makeRegistry(file.dir = file.path(getwd(), name), seed = 1)
