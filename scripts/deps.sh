@@ -4,9 +4,15 @@ set -euo pipefail
 packages=(cmake g++ ninja-build libboost-dev libprotobuf-dev protobuf-compiler libspdlog-dev libcli11-dev
           libyaml-cpp-dev libgtest-dev libsodium-dev libsqlite3-dev systemd procps
           clang libclang-rt-14-dev iproute2)
+# The workflow tools the integration tests run unmodified against a cluster
+# (tests/integration/test_tool_*.sh); each test is skipped if its tool is absent.
+packages+=(snakemake r-cran-rslurm r-cran-batchtools toil)
+# One dpkg-query for all of them, so that a run with nothing missing is quick.
+installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null |
+            awk '$NF == "installed" && $(NF-1) == "ok" { print $1 }' || true)
 missing=()
 for p in "${packages[@]}"; do
-  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  grep -qxF "$p" <<<"$installed" || missing+=("$p")
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" -ne 0 ]; then
