@@ -80,7 +80,9 @@ assert_contains "$out" "warning: The following files are missing: results_1.RDS"
 assert_contains "$out" "results: [10]" "the good task's result"
 assert_contains "$out" "completed: [TRUE]" "rslurm's view of the finished job"
 assert_contains "$out" "boom in task 2" "the failed task's log"
-failing_states=$(sacct -X -P -n -o JobName,State -S 1970-01-01 | grep '^failing|' | cut -d'|' -f2 | sort | tr '\n' ' ')
+# The array's tasks (rslurm's own wait job shares their name but is no task).
+failing_states=$(sacct -X -P -n -o JobID,JobName,State -S 1970-01-01 | awk -F'|' '$2 == "failing" && $1 ~ /_/ {print $3}' |
+  sort | tr '\n' ' ')
 assert_eq "COMPLETED FAILED " "$failing_states" "sacct states of the failing run's tasks"
 
 # --- 3. cancel a run ----------------------------------------------------------------

@@ -181,6 +181,7 @@ TEST_F(SqueueFieldsTest, SubmittedOptionsShow) {
   s->set_qos("high");
   s->set_comment("rule_a");
   s->set_dependency("afterok:5");
+  r.set_dependency_state("afterok:5(unfulfilled)");  // %E shows what is left, as the controller words it
   s->set_constraint("pi3bplus&arm");
   s->set_nodelist("node[3,1-2]");
   s->set_exclude("node9");
@@ -189,7 +190,7 @@ TEST_F(SqueueFieldsTest, SubmittedOptionsShow) {
   s->set_nice(100);
   s->set_gres("gpu:2");
   EXPECT_EQ(field(r, "%a|%q|%k|%E|%f|%n|%x|%v|%w|%y|%b"),
-            "physics|high|rule_a|afterok:5|pi3bplus&arm|node[1-3]|node9|maint|wk|100|gres:gpu:2");
+            "physics|high|rule_a|afterok:5(unfulfilled)|pi3bplus&arm|node[1-3]|node9|maint|wk|100|gres:gpu:2");
   pb::JobRecord bare = job(10, pb::JOB_PENDING);
   EXPECT_EQ(field(bare, "%a|%q|%k|%E|%f|%n|%x|%v|%w|%y|%b|%W|%Y"),
             "(null)|(null)|(null)|(null)|(null)|||(null)|(null)|0|N/A|(null)|(null)");
