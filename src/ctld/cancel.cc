@@ -1,4 +1,6 @@
 // scancel: by job id, array task selectors and filters; owner or admin only.
+#include <signal.h>
+
 #include <spdlog/spdlog.h>
 
 #include "controller.h"
@@ -62,11 +64,37 @@ void Controller::cancel_job(pb::JobRecord& job, uint32_t uid, std::vector<pb::Jo
   changed.push_back(job);
 }
 
+// scancel --signal: a running job's processes get the signal and the job
+// goes on (KILL is a cancel, handled as one). As in Slurm, by default only
+// the job's srun steps are signalled; -b the batch script, -f both.
+bool Controller::signal_job(pb::JobRecord& job, const pb::CancelRequest& cancel, std::string& error) {
+  if (job_state_is_finished(job.state())) return false;
+  if (job.state() == pb::JOB_PENDING) {
+    error = "Job is pending execution";
+    return false;
+  }
+  if ((cancel.batch() || cancel.full()) && !job.spec().allocation())
+    if (size_t n = node_index(job.nodes(0)); n != SIZE_MAX) send_signal(n, job, false, cancel.signal());
+  if (!cancel.batch()) signal_steps(job, false, cancel.signal());
+  spdlog::info("job {}: signal {} sent{}", job.job_id(), cancel.signal(),
+               cancel.batch() ? " to the batch script" : cancel.full() ? " to the batch script and steps" : " to its steps");
+  return true;
+}
+
 void Controller::handle_cancel(Request& request) {
   const pb::CancelRequest& cancel = request.message.cancel();
   pb::Message reply_msg;
   pb::CancelReply* out = reply_msg.mutable_cancel_reply();
   std::vector<pb::JobRecord> changed;
+  const bool signalling = cancel.signal() != 0 && cancel.signal() != SIGKILL;
+  uint32_t signalled = 0;
+  // Cancels the job, or with --signal delivers the signal; errors name `id`.
+  auto act = [&](pb::JobRecord& job, const std::string& id) {
+    if (!signalling) return cancel_job(job, request.uid, changed);
+    std::string error;
+    if (signal_job(job, cancel, error)) ++signalled;
+    else if (!error.empty()) out->add_errors("Kill job error on job id " + id + ": " + error);
+  };
   auto permitted = [&](const pb::JobRecord& job) { return job.uid() == request.uid || is_admin(request.uid, request.gid); };
   auto deny = [&](const std::string& id) {
     out->add_errors("Kill job error on job id " + id + ": Access/permission denied");
@@ -94,11 +122,15 @@ void Controller::handle_cancel(Request& request) {
         break;
       }
       if (!sel->has_tasks) {
-        cancel_job(*job, request.uid, changed);
+        act(*job, text);
         continue;
       }
       if (job->is_array_task() || job->array_pending().empty()) {
-        if (sel->tasks.contains(job->array_task_id())) cancel_job(*job, request.uid, changed);
+        if (sel->tasks.contains(job->array_task_id())) act(*job, text);
+        continue;
+      }
+      if (signalling) {  // pending tasks have no processes to signal
+        out->add_errors("Kill job error on job id " + text + ": Job is pending execution");
         continue;
       }
       // Pending tasks named by the selector simply leave the array record.
@@ -125,10 +157,10 @@ void Controller::handle_cancel(Request& request) {
     for (auto& [id, job] : jobs_) {
       if (job_state_is_finished(job.state()) || !matches_filter(job, cancel.filter())) continue;
       if (!permitted(job)) continue;  // filters silently skip other users' jobs, as Slurm does
-      cancel_job(job, request.uid, changed);
+      act(job, std::to_string(job.job_id()));
     }
   }
-  out->set_cancelled(static_cast<uint32_t>(changed.size()));
+  out->set_cancelled(static_cast<uint32_t>(changed.size()) + signalled);
   if (changed.empty()) return reply(request, reply_msg);
   // Answer after the cancellations are durable.
   persist(std::move(changed), [this, request, reply_msg](Status s) {

@@ -95,6 +95,8 @@ class Controller {
   // cancel.cc
   void handle_cancel(Request& request);
   void cancel_job(pb::JobRecord& job, uint32_t uid, std::vector<pb::JobRecord>& changed);
+  // scancel --signal; false (with `error` set, or empty for a finished job) if not sent.
+  bool signal_job(pb::JobRecord& job, const pb::CancelRequest& cancel, std::string& error);
   // job_control.cc, node_control.cc
   void handle_job_control(Request& request);
   void handle_node_update(Request& request);

@@ -371,9 +371,12 @@ int run_step_supervisor(const std::string& dir) {
     return 1;
   }
   std::string name = std::to_string(launch.job_id()) + "." + std::to_string(launch.step_id());
+  // Every signal that can be caught and is not about this process itself is
+  // read from the signalfd and passed on to the tasks (scancel --signal).
   sigset_t watched;
-  sigemptyset(&watched);
-  for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT}) sigaddset(&watched, s);
+  sigfillset(&watched);
+  for (int s : {SIGKILL, SIGSTOP, SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGTRAP, SIGABRT, SIGSYS, SIGPIPE})
+    sigdelset(&watched, s);
   sigprocmask(SIG_BLOCK, &watched, nullptr);
   int sigfd = signalfd(-1, &watched, SFD_NONBLOCK | SFD_CLOEXEC);
   const pb::StepIo& io = launch.request().io();

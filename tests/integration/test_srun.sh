@@ -98,6 +98,32 @@ node2" "$out" "srun inside salloc"
 assert_contains "$(cat salloc.err)" "salloc: Granted job allocation" "salloc's grant line"
 assert_contains "$(cat salloc.err)" "salloc: Relinquishing job allocation" "salloc's release line"
 
+# scancel --signal: by default to the job's steps only, -b to the batch script.
+cat > signals.sh <<'SCRIPT'
+#!/bin/bash
+trap 'echo batch got USR2 >> batch.txt; exit 0' USR2
+srun bash -c 'trap "echo step got USR1 >> step.txt; exit 0" USR1; touch step-ready; while :; do sleep 0.1; done'
+while :; do sleep 0.1; done
+SCRIPT
+sigjob=$(sbatch --parsable -o signals.out signals.sh)
+wait_until 30 test -e step-ready
+scancel --signal=USR1 "$sigjob"
+wait_until 30 test -e step.txt
+assert_eq "step got USR1" "$(cat step.txt)" "scancel --signal reaches the step"
+[ ! -e batch.txt ] || fail "a signal without -b reached the batch script"
+scancel "$sigjob" --signal USR2 -b
+wait_until 30 test -e batch.txt
+assert_eq "batch got USR2" "$(cat batch.txt)" "scancel -b --signal reaches the batch script"
+wait_until 30 job_done "$sigjob"
+held=$(sbatch --parsable -H --wrap=true)
+set +e
+out=$(scancel --signal=USR1 "$held" 2>&1)
+rc=$?
+set -e
+assert_eq 1 "$rc" "signal to a pending job"
+assert_contains "$out" "Kill job error on job id $held: Job is pending execution" "pending job message"
+scancel "$held"
+
 # Bad requests.
 set +e
 out=$(srun -N9 true 2>&1)
