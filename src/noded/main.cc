@@ -44,6 +44,8 @@ int main(int argc, char** argv) {
       ->default_val("/var/lib/droverd");
   app.add_option("--auth-socket", auth_socket, "local credential socket (default: auth.socket from the config)");
   app.add_option("--clock-offset-s", options.clock_offset_s, "testing: shift this agent's clock")->group("");
+  std::string stepd_path;
+  app.add_option("--stepd", stepd_path, "the job supervisor to run (default: drover-stepd beside droverd)")->group("");
   app.set_version_flag("-V,--version", "droverd " DROVER_VERSION);
   CLI11_PARSE(app, argc, argv);
   if (options.node_name.empty()) options.node_name = short_hostname();
@@ -63,7 +65,7 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", s.error());
     return 1;
   }
-  options.stepd_path = stepd_beside_self();
+  options.stepd_path = stepd_path.empty() ? stepd_beside_self() : stepd_path;
   std::signal(SIGPIPE, SIG_IGN);
   asio::io_context io(1);
   if (auth_socket.empty()) auth_socket = config->auth_socket;

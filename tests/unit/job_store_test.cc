@@ -95,6 +95,33 @@ TEST_F(JobStoreTest, CommittedWritesSurviveReopen) {
   EXPECT_TRUE(loaded.quarantined.empty());
 }
 
+// Times are int64 on disk and on the wire: a job ending after 2038 (past a
+// 32-bit time_t, the default on Debian 12 armhf) comes back the same.
+TEST_F(JobStoreTest, TimesAfter2038SurviveReopen) {
+  const int64_t after_2038 = 4102444800;  // 2100-01-01
+  {
+    auto store = open();
+    pb::JobRecord r = job(1);
+    r.set_submit_time(after_2038 - 60);
+    r.set_start_time(after_2038 - 30);
+    r.set_end_time(after_2038);
+    JobStore::Write w;
+    w.records.push_back(r);
+    Status result = Status::fail("not answered");
+    w.done = [&result](Status s) { result = s; };
+    store->write(std::move(w));
+    inbox_.drain(1);
+    ASSERT_TRUE(result) << result.error();
+  }
+  JobStore::Loaded loaded = open()->load();
+  ASSERT_EQ(loaded.jobs.size(), 1u);
+  EXPECT_EQ(loaded.jobs[0].end_time(), after_2038);
+  EXPECT_EQ(loaded.jobs[0].start_time(), after_2038 - 30);
+  pb::JobRecord decoded;
+  ASSERT_TRUE(decoded.ParseFromString(loaded.jobs[0].SerializeAsString()));
+  EXPECT_EQ(decoded.submit_time(), after_2038 - 60);
+}
+
 TEST_F(JobStoreTest, NodeStatesSurviveReopenLatestWins) {
   {
     auto store = open();

@@ -125,6 +125,9 @@ TEST_F(FormatIsoTime, PrintsLocalIsoTime) {
       {0xFFFFFFFFll, "Unknown"},  // INFINITE
       {1714568709, "2024-05-01T13:05:09"},
       {1, "1970-01-01T00:00:01"},
+      // After 2038: right also on 32-bit ARM, whose default time_t would wrap.
+      {2147483648ll, "2038-01-19T03:14:08"},
+      {4102444800ll, "2100-01-01T00:00:00"},
   };
   for (const DurationCase& c : cases) {
     SCOPED_TRACE(c.seconds);
