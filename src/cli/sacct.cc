@@ -10,6 +10,7 @@
 #include <set>
 
 #include "drover/cli_util.h"
+#include "drover/hostlist.h"
 #include "drover/job_state.h"
 #include "drover/sacct_format.h"
 #include "drover/sacct_json.h"
@@ -40,13 +41,26 @@ std::vector<std::string> split_all(const std::vector<std::string>& values) {
   return out;
 }
 
+bool any_of_nodes(const google::protobuf::RepeatedPtrField<std::string>& ran_on, const std::set<std::string>& nodes) {
+  for (const std::string& node : ran_on)
+    if (nodes.count(node)) return true;
+  return false;
+}
+
+// -N: the line ran on at least one of these nodes (a batch step on the job's first node).
+bool row_on_nodes(const SacctRow& row, const std::set<std::string>& nodes) {
+  if (row.step) return any_of_nodes(row.step->nodes(), nodes);
+  if (row.batch_step) return row.job->nodes_size() > 0 && nodes.count(row.job->nodes(0)) > 0;
+  return any_of_nodes(row.job->nodes(), nodes);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   CLI::App app{"sacct: accounting data for Drover jobs"};
   app.set_help_flag("--help", "print this help and exit");
   std::vector<std::string> jobs, users, names, states, formats, partitions;
-  std::string start_text, end_text, delimiter = "|", config_flag, clusters, units;
+  std::string start_text, end_text, delimiter = "|", config_flag, clusters, units, nodelist;
   bool allocations = false, no_header = false, parsable = false, parsable2 = false, brief = false,
        all_users = false, all_clusters = false, help_format = false, long_format = false, duplicates = false,
        json = false;
@@ -56,6 +70,7 @@ int main(int argc, char** argv) {
   app.add_option("--name", names, "job names, comma separated")->allow_extra_args(false);
   app.add_option("-s,--state", states, "states, comma separated")->allow_extra_args(false);
   app.add_option("-r,--partition", partitions, "partitions, comma separated")->allow_extra_args(false);
+  app.add_option("-N,--nodelist", nodelist, "jobs that ran on any of these nodes (hostlist)");
   app.add_option("-S,--starttime", start_text, "start of the time window");
   app.add_option("-E,--endtime", end_text, "end of the time window");
   app.add_flag("-X,--allocations", allocations, "job lines only, no steps");
@@ -145,6 +160,17 @@ int main(int argc, char** argv) {
     filter->add_states(*state);
   }
 
+  // -N: filtered here, on the nodes each record ran on.
+  std::set<std::string> node_set;
+  if (!nodelist.empty()) {
+    Result<std::vector<std::string>> names = hostlist::expand(nodelist);
+    if (!names || names->empty()) {
+      cli::print_error("sacct", "Invalid node list: " + nodelist);
+      return 1;
+    }
+    node_set.insert(names->begin(), names->end());
+  }
+
   int64_t now = ::time(nullptr);
   // Default window: today (all time with -j; just now with -s), until now.
   int64_t window_start = 0, window_end = now;
@@ -185,7 +211,7 @@ int main(int argc, char** argv) {
   std::vector<const pb::JobRecord*> records;
   for (const pb::JobRecord& job : listing.jobs()) {
     bool in_window = job.submit_time() <= window_end && (job.end_time() == 0 || job.end_time() >= window_start);
-    if (in_window) records.push_back(&job);
+    if (in_window && (node_set.empty() || any_of_nodes(job.nodes(), node_set))) records.push_back(&job);
   }
   sort_sacct(records);
   if (json) {
@@ -202,6 +228,8 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::vector<SacctRow> rows = sacct_rows(records, allocations);
+  if (!node_set.empty())
+    std::erase_if(rows, [&](const SacctRow& row) { return !row_on_nodes(row, node_set); });
   if (!wanted.empty()) {
     // Keep the lines of the steps asked for: "12.batch" names only that line.
     std::vector<SacctRow> kept;

@@ -53,6 +53,8 @@ int main(int argc, char** argv) {
   app.add_flag("-s,--summarize", summarize, "one line per partition, node counts by state");
   app.add_option("-t,--states", states, "node states, comma separated");
   app.add_flag("--json", json, "every node and partition, as JSON");
+  int verbose = 0;
+  app.add_flag("-v,--verbose", verbose, "more messages (accepted; sinfo prints nothing extra)");
   app.add_option("--config", config_flag, "Drover configuration file");
   app.set_version_flag("-V,--version", cli::kSlurmVersion);
   std::vector<std::string> args = cli::args_joining(argc, argv, {{"-S", "--sort"}, {"--sort", "--sort"}});
