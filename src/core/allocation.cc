@@ -59,8 +59,8 @@ void add_options(CLI::App& app, Options& o) {
   app.add_option("-A,--account", o.account, "Account (recorded)");
   app.add_option("-q,--qos", o.qos, "Quality of service (recorded)");
   app.add_option("--comment", o.comment, "Comment (recorded)");
-  app.add_option("--reservation", o.reservation, "Reservation (recorded)");
-  app.add_option("--gres", o.gres, "Generic resources (recorded)");
+  app.add_option("--reservation", o.reservation, "Refused: Drover has no reservations");
+  app.add_option("--gres", o.gres, "Refused: Drover has no generic resources");
   app.add_option("-D,--chdir", o.chdir, "Working directory");
   app.add_flag("--exclusive", o.exclusive, "Whole nodes");
   app.add_flag("-Q,--quiet", o.quiet, "Fewer messages");
