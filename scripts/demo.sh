@@ -27,6 +27,7 @@ while [ -n "$(squeue -h -j "$id" -o %i)" ]; do sleep 0.2; done
 echo; echo "\$ squeue -t all -j $id"; squeue -t all -j "$id"
 echo; echo "\$ sinfo"; sinfo
 for f in slurm-"${id}"_*.out; do echo; echo "\$ cat $f"; cat "$f"; done
+echo; echo "\$ srun -N3 hostname"; srun -N3 hostname
 echo
 echo "The cluster is still running. Use it from this shell with:"
 echo "  export PATH=$top/build/bin:\$PATH DROVER_CONF=$top/drover-cluster/drover.yaml"
