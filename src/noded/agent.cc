@@ -175,6 +175,10 @@ void Agent::on_frame(const std::string& body) {
       break;
     case pb::Message::kSignal: {
       const pb::SignalJob& s = m.signal();
+      if (s.update_limit()) {
+        tracker_.update_limit(JobKey{s.job_id(), s.restarts()}, s.time_limit_min());
+        break;
+      }
       int signo = s.cancel() ? SIGTERM : s.suspend() ? suspend_signal() : s.resume() ? resume_signal() : s.signal();
       if (!s.steps_only()) tracker_.signal(JobKey{s.job_id(), s.restarts()}, signo, s.stale());
       if (!s.stale() && !s.suspend() && !s.resume()) tracker_.signal_steps(s.job_id(), signo);

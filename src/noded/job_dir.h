@@ -47,6 +47,9 @@ inline constexpr const char* kQuietCancel = "quiet-cancel";
 // signals, so no signal a user may send is taken for them.
 inline int suspend_signal() { return SIGRTMIN; }
 inline int resume_signal() { return SIGRTMIN + 1; }
+// Tells the supervisor to re-read its time limit from kTimeLimitFile.
+inline int limit_signal() { return SIGRTMIN + 2; }
+inline constexpr const char* kTimeLimitFile = "time_limit";
 
 Status write_job_status(const std::string& dir, const JobStatus& status);
 std::optional<JobStatus> read_job_status(const std::string& dir);

@@ -76,6 +76,15 @@ void JobTracker::launch_step(const pb::StepLaunch& launch) {
                launch.node_name(), pid);
 }
 
+void JobTracker::update_limit(const JobKey& job, uint32_t minutes) {
+  auto it = running_.find(job);
+  if (it == running_.end()) return;
+  Status s = write_file_atomic(job_dir(state_dir_, job) + "/" + kTimeLimitFile, std::to_string(minutes), 0600);
+  if (!s) return spdlog::error("job {}: cannot pass on its new time limit: {}", job.id, s.error());
+  spdlog::info("job {}: time limit now {} min", job.id, minutes);
+  kill(it->second, limit_signal());
+}
+
 void JobTracker::signal_steps(uint32_t job_id, int signo) {
   for (auto it = steps_.lower_bound({job_id, 0}); it != steps_.end() && it->first.first == job_id; ++it) {
     spdlog::info("step {}.{}: {}", job_id, it->first.second,

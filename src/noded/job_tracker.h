@@ -30,6 +30,8 @@ class JobTracker {
   // `stale`: the job runs on elsewhere (requeued), so its output file is
   // not ours to write a cancellation note into.
   void signal(const JobKey& job, int signo, bool stale = false);
+  // A running job's time limit changed (minutes from its start).
+  void update_limit(const JobKey& job, uint32_t minutes);
   // Starts this node's tasks of an srun step. Steps report to srun, not
   // here: the tracker only keeps them to signal them.
   void launch_step(const pb::StepLaunch& launch);

@@ -178,19 +178,28 @@ sigset_t watched_signals() {
   for (int s : {SIGCHLD, SIGTERM, SIGINT, SIGHUP, SIGUSR1, SIGUSR2, SIGQUIT}) sigaddset(&watched, s);
   sigaddset(&watched, suspend_signal());
   sigaddset(&watched, resume_signal());
+  sigaddset(&watched, limit_signal());
   return watched;
 }
 
 Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& dir) {
   sigset_t watched = watched_signals();
   uint32_t limit_min = launch.job().spec().time_limit_min();
-  time_t limit_at = limit_min == 0 || limit_min == kInfiniteMinutes ? 0 : ::time(nullptr) + time_t{limit_min} * 60;
+  const time_t started = ::time(nullptr);
+  time_t suspended_total = 0;
+  time_t limit_at = 0, signal_at = 0;
+  const pb::JobSpec& spec = launch.job().spec();
+  bool signal_sent = false;
+  // The limit counts run time from the start, less time spent suspended.
   // --signal: sent once, signal_secs before the limit (at once if the
   // limit is shorter than that).
-  const pb::JobSpec& spec = launch.job().spec();
-  time_t signal_at = 0;
-  if (limit_at != 0 && spec.signal_number() > 0)
-    signal_at = std::max<time_t>(::time(nullptr), limit_at - time_t{spec.signal_secs()});
+  auto set_limit = [&](uint32_t minutes) {
+    limit_at = minutes == 0 || minutes == kInfiniteMinutes ? 0 : started + suspended_total + time_t{minutes} * 60;
+    signal_at = 0;
+    if (limit_at != 0 && spec.signal_number() > 0 && !signal_sent)
+      signal_at = std::max<time_t>(::time(nullptr), limit_at - time_t{spec.signal_secs()});
+  };
+  set_limit(limit_min);
   Outcome outcome;
   bool cancelling = false;
   time_t suspended_at = 0;  // a suspended job's time does not count against its limit
@@ -215,6 +224,7 @@ Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& d
           if (spec.signal_batch_only()) kill(child, spec.signal_number());
           else signal_job_processes(child, spec.signal_number());
           signal_at = 0;
+          signal_sent = true;
         } else if (cancelling) {
           kill(-child, SIGKILL);
           kill_at = 0;
@@ -239,11 +249,15 @@ Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& d
       }
     } else if (signo == resume_signal()) {
       if (suspended_at) {
+        suspended_total += ::time(nullptr) - suspended_at;
         if (limit_at) limit_at += ::time(nullptr) - suspended_at;
         if (signal_at) signal_at += ::time(nullptr) - suspended_at;
         suspended_at = 0;
         kill(-child, SIGCONT);
       }
+    } else if (signo == limit_signal()) {
+      Result<std::string> minutes = read_file(dir + "/" + kTimeLimitFile);
+      if (minutes && !cancelling) set_limit(static_cast<uint32_t>(std::strtoul(minutes->c_str(), nullptr, 10)));
     } else if (signo == SIGTERM) {
       suspended_at = 0;  // cancel() continues the job so that it can end
       if (!cancelling) cancel(::access((dir + "/" + kQuietCancel).c_str(), F_OK) == 0 ? nullptr : "");

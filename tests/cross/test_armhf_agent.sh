@@ -4,7 +4,7 @@
 # runs batch jobs, array tasks and an srun step, reports exit codes and
 # cancellations, and times come back right. Run by scripts/cross-armhf.sh.
 source "$(dirname "$0")/../integration/lib.sh"
-: "${DROVER_ARMHF_BIN:?set DROVER_ARMHF_BIN to an armhf build's bin directory}"
+: "${DROVER_ARMHF_BIN:?set DROVER_ARMHF_BIN to the bin directory of an armhf build}"
 : "${DROVER_SYSROOT:?set DROVER_SYSROOT to the armhf sysroot}"
 file "$DROVER_ARMHF_BIN/droverd" | grep -q 'ELF 32-bit LSB .* ARM' || fail "$DROVER_ARMHF_BIN/droverd is not armhf"
 
