@@ -1,6 +1,7 @@
 // Helpers shared by the Slurm-compatible CLIs: Slurm's error conventions
 // and the request/reply round trip.
 #pragma once
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
@@ -32,6 +33,18 @@ pb::Message call_or_exit(ControllerClient& client, const pb::Message& request, c
 // '-', where CLI11 would read "-i" as an option.
 std::vector<std::string> args_joining(int argc, char** argv,
                                       const std::vector<std::pair<std::string, std::string>>& options);
+
+// Parses the command line of a command that runs another (sbatch's script,
+// srun's and salloc's command: CLI11's prefix_command). Returns the exit
+// code when the command should stop here: --help, --version, or a bad or
+// unknown option (255, with Slurm's "Try ... --help" line). Remaining words
+// are app.remaining(); a leading "--" among them is dropped.
+std::optional<int> parse_prefix_command(CLI::App& app, int argc, char** argv, const char* command,
+                                        std::vector<std::string>& rest);
+
+// 32 random hex digits: a submission's token, so that a retried request
+// is answered with the job it already made.
+std::string random_token();
 
 // Splits "a,b,c" (empty items dropped).
 std::vector<std::string> split_list(const std::string& text, char separator = ',');

@@ -2,6 +2,7 @@
 // io_context thread for anything larger than a few bytes.
 #pragma once
 #include <string>
+#include <string_view>
 
 #include "drover/result.h"
 
@@ -13,5 +14,8 @@ Status sync_dir_of(const std::string& path);
 Result<std::string> read_file(const std::string& path);
 // mkdir -p; existing directories are left as they are.
 Status make_dirs(const std::string& path, unsigned mode);
+// Writes all of `data` to a blocking descriptor (retrying short writes and
+// EINTR); false on an error or a closed peer.
+bool write_all(int fd, std::string_view data);
 
 }  // namespace drover

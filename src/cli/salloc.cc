@@ -53,24 +53,8 @@ int main(int argc, char** argv) {
   std::string config_flag;
   app.add_option("--config", config_flag, "Drover configuration file");
   app.set_version_flag("-V,--version", cli::kSlurmVersion);
-  app.prefix_command();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "salloc: %s\nTry \"salloc --help\" for more information\n", e.what());
-    return 255;
-  }
-  std::vector<std::string> command = app.remaining();
-  if (!command.empty() && command.front() == "--") command.erase(command.begin());
-  if (!command.empty() && command.front().size() > 1 && command.front()[0] == '-') {
-    std::fprintf(stderr, "salloc: unrecognized option '%s'\nTry \"salloc --help\" for more information\n",
-                 command.front().c_str());
-    return 255;
-  }
+  std::vector<std::string> command;
+  if (std::optional<int> rc = cli::parse_prefix_command(app, argc, argv, "salloc", command)) return *rc;
   if (command.empty()) {
     const char* shell = std::getenv("SHELL");
     command.push_back(shell && *shell ? shell : "/bin/sh");

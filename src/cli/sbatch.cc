@@ -3,7 +3,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <sodium.h>
 
 #include <algorithm>
 #include <chrono>
@@ -149,15 +148,6 @@ std::string search_path(const std::string& name) {
 
 std::string read_all(std::istream& in) { return std::string(std::istreambuf_iterator<char>(in), {}); }
 
-std::string random_token() {
-  unsigned char bytes[16];
-  randombytes_buf(bytes, sizeof bytes);
-  static const char* hex = "0123456789abcdef";
-  std::string token;
-  for (unsigned char b : bytes) token += {hex[b >> 4], hex[b & 15]};
-  return token;
-}
-
 // Submits; when the request went out but no answer came back (the
 // controller died mid-request), the job may or may not exist: retry with
 // the same token, which the controller answers with the job it made, for
@@ -193,23 +183,8 @@ int main(int argc, char** argv) {
   std::string config_flag;
   app.add_option("--config", config_flag, "Drover configuration file");
   app.set_version_flag("-V,--version", cli::kSlurmVersion);
-  app.prefix_command();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "sbatch: %s\nTry \"sbatch --help\" for more information\n", e.what());
-    return kOptionError;
-  }
-  std::vector<std::string> rest = app.remaining();
-  if (!rest.empty() && rest.front().size() > 1 && rest.front()[0] == '-') {
-    std::fprintf(stderr, "sbatch: unrecognized option '%s'\nTry \"sbatch --help\" for more information\n",
-                 rest.front().c_str());
-    return kOptionError;
-  }
+  std::vector<std::string> rest;
+  if (std::optional<int> rc = cli::parse_prefix_command(app, argc, argv, "sbatch", rest)) return *rc;
 
   if (cli_options.usage) {
     std::printf("Usage: sbatch [-N nnodes] [-n ntasks] [-c ncpus] [-t minutes] [-p partition] [-J jobname]\n"
@@ -281,7 +256,7 @@ int main(int argc, char** argv) {
 
   Config config = load_cli_config("sbatch", config_flag);
   sbatch::fill_cluster(options, config, spec);
-  spec.set_submit_token(random_token());
+  spec.set_submit_token(cli::random_token());
   ControllerClient client(config);
   pb::Message request;
   *request.mutable_submit()->mutable_spec() = std::move(spec);

@@ -109,27 +109,11 @@ int main(int argc, char** argv) {
   std::string config_flag;
   app.add_option("--config", config_flag, "Drover configuration file");
   app.set_version_flag("-V,--version", cli::kSlurmVersion);
-  app.prefix_command();
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::CallForHelp& e) {
-    return app.exit(e);
-  } catch (const CLI::CallForVersion& e) {
-    return app.exit(e);
-  } catch (const CLI::ParseError& e) {
-    std::fprintf(stderr, "srun: %s\nTry \"srun --help\" for more information\n", e.what());
-    return 255;
-  }
-  std::vector<std::string> command = app.remaining();
-  if (!command.empty() && command.front() == "--") command.erase(command.begin());
+  std::vector<std::string> command;
+  if (std::optional<int> rc = cli::parse_prefix_command(app, argc, argv, "srun", command)) return *rc;
   if (command.empty()) {
     std::fprintf(stderr, "srun: fatal: No command given to execute.\n");
     return 1;
-  }
-  if (!command.front().empty() && command.front()[0] == '-' ) {
-    std::fprintf(stderr, "srun: unrecognized option '%s'\nTry \"srun --help\" for more information\n",
-                 command.front().c_str());
-    return 255;
   }
   if (o.pty) {
     cli::print_error("srun", "--pty is not supported by Drover; use salloc for an interactive shell");

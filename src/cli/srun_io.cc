@@ -12,20 +12,12 @@
 #include <cstdio>
 #include <cstring>
 
+#include "drover/file_util.h"
+
 namespace drover::srun {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
 
 struct Conn {
   int fd = -1;

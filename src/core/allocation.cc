@@ -1,7 +1,6 @@
 #include "drover/allocation.h"
 
 #include <limits.h>
-#include <sodium.h>
 #include <sys/signalfd.h>
 #include <unistd.h>
 
@@ -23,15 +22,6 @@ namespace {
 std::string cwd() {
   char buf[PATH_MAX];
   return getcwd(buf, sizeof buf) ? buf : "/";
-}
-
-std::string random_token() {
-  unsigned char bytes[16];
-  randombytes_buf(bytes, sizeof bytes);
-  static const char* hex = "0123456789abcdef";
-  std::string token;
-  for (unsigned char b : bytes) token += {hex[b >> 4], hex[b & 15]};
-  return token;
 }
 
 // A signal is waiting on the (non-blocking) signalfd.
@@ -119,7 +109,7 @@ pb::JobSpec job_spec(const std::string& command, const Options& o, const std::st
   gethostname(host, sizeof host - 1);
   spec.set_submit_host(host);
   if (const char* user = std::getenv("USER")) spec.set_user_name(user);
-  spec.set_submit_token(random_token());
+  spec.set_submit_token(cli::random_token());
   return spec;
 }
 

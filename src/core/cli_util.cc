@@ -1,6 +1,7 @@
 #include "drover/cli_util.h"
 
 #include <pwd.h>
+#include <sodium.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -80,6 +81,39 @@ std::vector<uint32_t> resolve_users(const std::string& command, const std::strin
     }
   }
   return uids;
+}
+
+std::string random_token() {
+  unsigned char bytes[16];
+  randombytes_buf(bytes, sizeof bytes);
+  static const char* hex = "0123456789abcdef";
+  std::string token;
+  for (unsigned char b : bytes) token += {hex[b >> 4], hex[b & 15]};
+  return token;
+}
+
+std::optional<int> parse_prefix_command(CLI::App& app, int argc, char** argv, const char* command,
+                                        std::vector<std::string>& rest) {
+  app.prefix_command();
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::fprintf(stderr, "%s: %s\nTry \"%s --help\" for more information\n", command, e.what(), command);
+    return 255;
+  }
+  rest = app.remaining();
+  if (!rest.empty() && rest.front() == "--") {
+    rest.erase(rest.begin());
+  } else if (!rest.empty() && rest.front().size() > 1 && rest.front()[0] == '-') {
+    std::fprintf(stderr, "%s: unrecognized option '%s'\nTry \"%s --help\" for more information\n", command,
+                 rest.front().c_str(), command);
+    return 255;
+  }
+  return std::nullopt;
 }
 
 }  // namespace drover::cli

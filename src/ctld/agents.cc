@@ -157,7 +157,7 @@ void Controller::refuse_skewed_agent(const std::shared_ptr<Session>& session, co
   session->conn->close();
 }
 
-void Controller::send_signal(size_t node, const pb::JobRecord& job, bool cancel, int signo) {
+void Controller::send_signal(size_t node, const pb::JobRecord& job, bool cancel, int signo, bool steps_only) {
   if (!nodes_[node].session) return;
   pb::Message message;
   pb::SignalJob* signal = message.mutable_signal();
@@ -165,6 +165,7 @@ void Controller::send_signal(size_t node, const pb::JobRecord& job, bool cancel,
   signal->set_restarts(job.restarts());
   signal->set_cancel(cancel);
   signal->set_signal(signo);
+  signal->set_steps_only(steps_only);
   signal->set_kill_wait_s(config_.kill_wait_s);
   send(*nodes_[node].session, message);
 }

@@ -134,7 +134,7 @@ class Controller {
   // A running job whose node failed or forgot it: requeued if it may be,
   // else NODE_FAIL. Appends the changed record.
   void lose_job(pb::JobRecord& job, const std::string& why, std::vector<pb::JobRecord>& changed);
-  void send_signal(size_t node, const pb::JobRecord& job, bool cancel, int signo = 0);
+  void send_signal(size_t node, const pb::JobRecord& job, bool cancel, int signo = 0, bool steps_only = false);
   pb::NodeInfo node_info(const NodeConfig& node) const;
 
   // steps.cc: srun's job steps and the allocations srun and salloc hold.

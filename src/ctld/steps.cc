@@ -171,19 +171,8 @@ void Controller::end_steps(pb::JobRecord& job, pb::JobState state) {
 }
 
 void Controller::signal_steps(const pb::JobRecord& job, bool cancel, int signo) {
-  for (const std::string& name : job.nodes()) {
-    size_t n = node_index(name);
-    if (n == SIZE_MAX || !nodes_[n].session) continue;
-    pb::Message message;
-    pb::SignalJob* signal = message.mutable_signal();
-    signal->set_job_id(job.job_id());
-    signal->set_restarts(job.restarts());
-    signal->set_cancel(cancel);
-    signal->set_signal(signo);
-    signal->set_steps_only(true);
-    signal->set_kill_wait_s(config_.kill_wait_s);
-    send(*nodes_[n].session, message);
-  }
+  for (const std::string& name : job.nodes())
+    if (size_t n = node_index(name); n != SIZE_MAX) send_signal(n, job, cancel, signo, true);
 }
 
 void Controller::check_allocations() {

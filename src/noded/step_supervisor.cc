@@ -45,16 +45,6 @@ struct Task {
 
 void log_error(const std::string& message) { std::fprintf(stderr, "drover-stepd: %s\n", message.c_str()); }
 
-bool write_all(int fd, std::string_view data) {
-  while (!data.empty()) {
-    ssize_t n = ::write(fd, data.data(), data.size());
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    data.remove_prefix(static_cast<size_t>(n));
-  }
-  return true;
-}
-
 int connect_to(const std::string& host, uint32_t port) {
   addrinfo hints{};
   hints.ai_socktype = SOCK_STREAM;
