@@ -55,11 +55,17 @@ std::string rank_ranges(const std::vector<uint32_t>& ranks) {
   return out;
 }
 
+struct StepOutcome {
+  int code = 0;             // srun's exit code: the highest task exit code, 128 + signal for a killed task
+  int32_t exit_status = 0;  // what the step records: the highest exit status...
+  int32_t term_signal = 0;  // ...and the signal that killed a task, if any
+};
+
 // Reports tasks that failed as Slurm's srun does, grouped by node and
-// outcome, and returns srun's exit code: the highest task exit code, 128
-// plus the signal for a task killed by one.
-int report_exits(const std::map<uint32_t, srun::TaskExit>& exits, const pb::StepCreateReply& step) {
-  int code = 0;
+// outcome.
+StepOutcome report_exits(const std::map<uint32_t, srun::TaskExit>& exits, const pb::StepCreateReply& step) {
+  StepOutcome outcome;
+  int& code = outcome.code;
   uint32_t first = 0;
   for (int n = 0; n < step.nodes_size(); ++n) {
     std::map<std::string, std::vector<uint32_t>> outcomes;
@@ -68,12 +74,15 @@ int report_exits(const std::map<uint32_t, srun::TaskExit>& exits, const pb::Step
       if (it == exits.end()) {
         outcomes["Lost (its node did not report it)"].push_back(t);
         code = std::max(code, 1);
+        outcome.exit_status = std::max(outcome.exit_status, 1);
       } else if (it->second.term_signal != 0) {
         outcomes[strsignal(it->second.term_signal)].push_back(t);
         code = std::max(code, 128 + it->second.term_signal);
+        outcome.term_signal = it->second.term_signal;
       } else if (it->second.exit_status != 0) {
         outcomes["Exited with exit code " + std::to_string(it->second.exit_status)].push_back(t);
         code = std::max(code, it->second.exit_status);
+        outcome.exit_status = std::max(outcome.exit_status, it->second.exit_status);
       }
     }
     for (const auto& [what, ranks] : outcomes)
@@ -81,7 +90,7 @@ int report_exits(const std::map<uint32_t, srun::TaskExit>& exits, const pb::Step
                    rank_ranges(ranks).c_str(), what.c_str());
     first += step.tasks_per_node(n);
   }
-  return code;
+  return outcome;
 }
 
 }  // namespace
@@ -127,7 +136,7 @@ int main(int argc, char** argv) {
   // run, or cancelling the allocation while srun waits for one.
   sigset_t forwarded;
   sigemptyset(&forwarded);
-  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCONT, SIGTSTP}) sigaddset(&forwarded, s);
+  for (int s : {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGUSR1, SIGUSR2, SIGCONT}) sigaddset(&forwarded, s);
   sigprocmask(SIG_BLOCK, &forwarded, nullptr);
   int signal_fd = signalfd(-1, &forwarded, SFD_NONBLOCK | SFD_CLOEXEC);
   signal(SIGPIPE, SIG_IGN);
@@ -203,15 +212,15 @@ int main(int argc, char** argv) {
   std::map<uint32_t, srun::TaskExit> exits =
       io->run({step.nodes().begin(), step.nodes().end()}, {step.tasks_per_node().begin(), step.tasks_per_node().end()},
               io_options, signal_fd, tick);
-  int code = report_exits(exits, step);
+  StepOutcome outcome = report_exits(exits, step);
 
   pb::Message complete;
   pb::StepComplete* done = complete.mutable_step_complete();
   done->set_job_id(*job_id);
   done->set_step_id(step.step_id());
-  done->set_exit_status(code > 128 ? 0 : code);
-  done->set_term_signal(code > 128 ? code - 128 : 0);
+  done->set_exit_status(outcome.exit_status);
+  done->set_term_signal(outcome.term_signal);
   (void)client.call(complete);
-  if (own_allocation) alloc::release(client, *job_id, code > 128 ? 0 : code, code > 128 ? code - 128 : 0);
-  return code;
+  if (own_allocation) alloc::release(client, *job_id, outcome.exit_status, outcome.term_signal);
+  return outcome.code;
 }

@@ -21,6 +21,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Conn {
   int fd = -1;
+  std::chrono::steady_clock::time_point accepted;
   bool authed = false;
   uint32_t node = 0;
   IoDecoder decoder;
@@ -78,6 +79,7 @@ std::map<uint32_t, TaskExit> StepIo::run(const std::vector<std::string>& nodes,
   auto next_tick = Clock::now() + std::chrono::seconds(10);
   std::optional<Clock::time_point> ended_at;  // the job ended under us
   Clock::time_point last_interrupt{};
+  bool interrupted = false;  // a Ctrl-C was passed on to the tasks
 
   auto to_all = [&](IoType type, std::string_view payload) {
     for (Conn& c : conns)
@@ -116,8 +118,16 @@ std::map<uint32_t, TaskExit> StepIo::run(const std::vector<std::string>& nodes,
       next_tick = now + std::chrono::seconds(10);
       if (!ended_at && !tick()) ended_at = now;
     }
+    // A peer that does not prove itself soon is dropped, so strangers on
+    // this port cannot crowd out the supervisors.
+    size_t strangers = 0;
+    for (Conn& c : conns) {
+      if (c.fd >= 0 && !c.authed && now - c.accepted > std::chrono::seconds(10)) close_conn(c);
+      if (c.fd >= 0 && !c.authed) ++strangers;
+    }
+    std::erase_if(conns, [](const Conn& c) { return c.fd < 0; });
     std::vector<pollfd> fds{{signal_fd, POLLIN, 0}};
-    bool accepting = conns.size() < nodes.size() * 4 && authed < nodes.size();
+    bool accepting = strangers < 64 && authed < nodes.size();
     if (accepting) fds.push_back({listen_fd_, POLLIN, 0});
     bool reading_stdin = stdin_open && authed == nodes.size();
     if (reading_stdin) fds.push_back({0, POLLIN, 0});
@@ -137,7 +147,13 @@ std::map<uint32_t, TaskExit> StepIo::run(const std::vector<std::string>& nodes,
           std::fprintf(stderr, "srun: %zu of %u task(s) finished\n", exits.size(), total);
           continue;
         }
-        if (signo == SIGINT) std::fprintf(stderr, "srun: sending Ctrl-C to the job step\n");
+        if (signo == SIGINT && interrupted) {  // a second one after it was passed on: end the step
+          std::fprintf(stderr, "srun: forcing job termination\n");
+          signo = SIGKILL;
+        } else if (signo == SIGINT) {
+          std::fprintf(stderr, "srun: sending Ctrl-C to the job step\n");
+          interrupted = true;
+        }
         to_all(IoType::kSignal, encode_u32(static_cast<uint32_t>(signo)));
       }
     }
@@ -147,6 +163,7 @@ std::map<uint32_t, TaskExit> StepIo::run(const std::vector<std::string>& nodes,
       if (fd >= 0) {
         conns.emplace_back();
         conns.back().fd = fd;
+        conns.back().accepted = Clock::now();
       }
       polled.clear();  // `conns` may have moved; the new one is read next turn
     }

@@ -356,7 +356,8 @@ std::vector<SacctRow> sacct_rows(const std::vector<const pb::JobRecord*>& jobs, 
   for (const pb::JobRecord* job : jobs) {
     rows.push_back({job, false, nullptr});
     if (allocations_only || !started(*job)) continue;
-    rows.push_back({job, true, nullptr});
+    // An allocation held by srun or salloc runs no batch script: only its steps.
+    if (!job->spec().allocation()) rows.push_back({job, true, nullptr});
     for (const pb::StepRecord& step : job->steps()) rows.push_back({job, false, &step});
   }
   return rows;

@@ -102,12 +102,13 @@ std::string job_json(const pb::JobRecord& job, const std::string& cluster, int64
   if (started) {
     bool killed = job.state() == pb::JOB_CANCELLED || job.state() == pb::JOB_TIMEOUT;
     bool finished = job_state_is_finished(job.state());
-    steps += step_json(job, std::to_string(job.job_id()) + ".batch", "batch", killed ? pb::JOB_CANCELLED : job.state(),
-                       killed ? 0 : job.exit_status(), killed ? 15 : job.term_signal(), job.start_time(),
-                       job.end_time(), job.nodes().empty() ? "" : job.nodes(0), job.nodes().empty() ? 0 : 1, 1, job.alloc_cpus(), now, finished);
+    if (!job.spec().allocation())  // an allocation runs no batch script
+      steps += step_json(job, std::to_string(job.job_id()) + ".batch", "batch", killed ? pb::JOB_CANCELLED : job.state(),
+                         killed ? 0 : job.exit_status(), killed ? 15 : job.term_signal(), job.start_time(),
+                         job.end_time(), job.nodes().empty() ? "" : job.nodes(0), job.nodes().empty() ? 0 : 1, 1, job.alloc_cpus(), now, finished);
     for (const pb::StepRecord& s : job.steps()) {
       std::string step_nodes = s.nodes().empty() ? "" : hostlist::compress_sorted({s.nodes().begin(), s.nodes().end()});
-      steps += "," + step_json(job, std::to_string(job.job_id()) + "." + std::to_string(s.step_id()), s.name(),
+      steps += std::string(steps.empty() ? "" : ",") + step_json(job, std::to_string(job.job_id()) + "." + std::to_string(s.step_id()), s.name(),
                                s.state(), s.exit_status(), s.term_signal(), s.start_time(), s.end_time(), step_nodes,
                                s.nodes_size(), s.ntasks(), s.cpus(), now, false);
     }

@@ -181,7 +181,10 @@ void Agent::on_frame(const std::string& body) {
       }
       int signo = s.cancel() ? SIGTERM : s.suspend() ? suspend_signal() : s.resume() ? resume_signal() : s.signal();
       if (!s.steps_only()) tracker_.signal(JobKey{s.job_id(), s.restarts()}, signo, s.stale());
-      if (!s.stale() && !s.suspend() && !s.resume()) tracker_.signal_steps(s.job_id(), signo);
+      if (!s.stale()) {
+        int step_signo = s.suspend() ? SIGSTOP : s.resume() ? SIGCONT : s.signal();
+        tracker_.signal_steps(s.job_id(), step_signo, s.cancel());
+      }
       break;
     }
     case pb::Message::kStepLaunch:

@@ -47,6 +47,9 @@ inline constexpr const char* kQuietCancel = "quiet-cancel";
 // signals, so no signal a user may send is taken for them.
 inline int suspend_signal() { return SIGRTMIN; }
 inline int resume_signal() { return SIGRTMIN + 1; }
+// Carries a signal for a step's tasks to their supervisor (the number is
+// the sigqueue value), so no signal meant for the tasks hits the supervisor.
+inline int relay_signal() { return SIGRTMIN + 3; }
 // Tells the supervisor to re-read its time limit from kTimeLimitFile.
 inline int limit_signal() { return SIGRTMIN + 2; }
 inline constexpr const char* kTimeLimitFile = "time_limit";

@@ -46,7 +46,11 @@ void JobTracker::recover() {
     std::optional<JobKey> key = JobKey::parse(entry.path().filename());  // "<job>.<step>"
     Result<std::string> pid = read_file(entry.path().string() + "/stepd.pid");
     pid_t supervisor = pid ? static_cast<pid_t>(std::strtol(pid->c_str(), nullptr, 10)) : 0;
-    if (key && supervisor > 0 && kill(supervisor, 0) == 0) steps_[{key->id, key->restarts}] = supervisor;
+    // A pid from before a reboot may name another process now: adopt only
+    // a supervisor of this very step.
+    Result<std::string> cmdline = read_file("/proc/" + std::to_string(supervisor) + "/cmdline");
+    bool ours = cmdline && cmdline->find(entry.path().string()) != std::string::npos;
+    if (key && supervisor > 0 && ours) steps_[{key->id, key->restarts}] = supervisor;
     else remove_job_dir(entry.path());
   }
 }
@@ -85,11 +89,16 @@ void JobTracker::update_limit(const JobKey& job, uint32_t minutes) {
   kill(it->second, limit_signal());
 }
 
-void JobTracker::signal_steps(uint32_t job_id, int signo) {
+void JobTracker::signal_steps(uint32_t job_id, int signo, bool cancel) {
   for (auto it = steps_.lower_bound({job_id, 0}); it != steps_.end() && it->first.first == job_id; ++it) {
-    spdlog::info("step {}.{}: {}", job_id, it->first.second,
-                 signo == SIGTERM ? "cancelling" : "signal " + std::to_string(signo));
-    kill(it->second, signo);
+    spdlog::info("step {}.{}: {}", job_id, it->first.second, cancel ? "cancelling" : "signal " + std::to_string(signo));
+    if (cancel) {
+      kill(it->second, SIGTERM);
+    } else {
+      sigval value{};
+      value.sival_int = signo;
+      sigqueue(it->second, relay_signal(), value);
+    }
   }
 }
 

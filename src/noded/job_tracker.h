@@ -35,8 +35,9 @@ class JobTracker {
   // Starts this node's tasks of an srun step. Steps report to srun, not
   // here: the tracker only keeps them to signal them.
   void launch_step(const pb::StepLaunch& launch);
-  // Signals every step of the job on this node (SIGTERM: cancel).
-  void signal_steps(uint32_t job_id, int signo);
+  // Signals every step of the job on this node; `cancel`: end them (TERM,
+  // then KILL after the kill wait).
+  void signal_steps(uint32_t job_id, int signo, bool cancel);
   // The controller has the final status: forget the job.
   void acknowledge(const JobKey& job);
 

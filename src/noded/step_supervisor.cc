@@ -1,9 +1,11 @@
 #include "step_supervisor.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <netdb.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -13,6 +15,7 @@
 #include <cstdio>
 #include <cstring>
 #include <ctime>
+#include <sstream>
 #include <string>
 #include <vector>
 
@@ -20,6 +23,7 @@
 #include "drover/file_util.h"
 #include "drover/output_pattern.h"
 #include "drover/step_io.h"
+#include "job_dir.h"
 #include "job_process.h"
 
 extern char** environ;
@@ -39,9 +43,14 @@ struct Task {
   std::string in_backlog;  // stdin from srun not yet taken by the task
   bool in_eof = false;
   bool exited = false;
+  time_t exited_at = 0;
   int status = 0;
   bool reported = false;
 };
+
+// How long a task's output may still come after it exited: longer only if
+// something it started holds its pipes, and that is not waited for.
+constexpr time_t kDrainSeconds = 2;
 
 void log_error(const std::string& message) { std::fprintf(stderr, "drover-stepd: %s\n", message.c_str()); }
 
@@ -98,7 +107,9 @@ std::string output_path(const pb::StepLaunch& launch, const std::string& pattern
   if (std::string failed = become_job_user(launch.uid(), launch.gid(), launch.user_name()); !failed.empty())
     fail(failed);
   const pb::StepCreateRequest& req = launch.request();
-  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | (req.open_mode_append() ? O_APPEND : O_TRUNC);
+  // Tasks may share a file (-o out.txt): all append, and only this node's
+  // first task truncates it (the others start once it has).
+  int flags = O_WRONLY | O_CREAT | O_CLOEXEC | O_APPEND | (req.open_mode_append() || task.local_id > 0 ? 0 : O_TRUNC);
   if (!req.stdout_pattern().empty()) {
     std::string path = output_path(launch, req.stdout_pattern(), task.rank, cwd);
     int fd = ::open(path.c_str(), flags, 0644);
@@ -161,10 +172,20 @@ class Supervisor {
         log_error(std::string("cannot create pipes: ") + std::strerror(errno));
         return false;
       }
+      // With output files, each task opens them before the next starts (a
+      // close-on-exec pipe tells when it has exec'd or failed).
+      int opened[2] = {-1, -1};
+      if ((!stream_out || !stream_err) && pipe2(opened, O_CLOEXEC) != 0) opened[0] = opened[1] = -1;
       task.pid = fork();
       if (task.pid == 0) exec_task(launch_, task, in[0], out[1], err[1], cwd, env);
-      for (int fd : {out[1], err[1], in[0]})
+      for (int fd : {out[1], err[1], in[0], opened[1]})
         if (fd >= 0) ::close(fd);
+      if (opened[0] >= 0) {
+        char byte;
+        while (::read(opened[0], &byte, 1) < 0 && errno == EINTR) {
+        }
+        ::close(opened[0]);
+      }
       if (task.pid < 0) {
         log_error(std::string("cannot fork: ") + std::strerror(errno));
         return false;
@@ -194,8 +215,11 @@ class Supervisor {
         if (t.err >= 0) fds.push_back({t.err, POLLIN, 0}), owners.emplace_back(i, 1);
         if (t.in >= 0 && !t.in_backlog.empty()) fds.push_back({t.in, POLLOUT, 0}), owners.emplace_back(i, 2);
       }
-      int timeout_ms = -1;
-      if (kill_at_ != 0) timeout_ms = static_cast<int>(std::max<time_t>(0, kill_at_ - ::time(nullptr)) * 1000);
+      time_t wake = kill_at_;
+      for (const Task& t : tasks_)
+        if (t.exited && (t.out >= 0 || t.err >= 0) && (wake == 0 || t.exited_at + kDrainSeconds < wake))
+          wake = t.exited_at + kDrainSeconds;
+      int timeout_ms = wake == 0 ? -1 : static_cast<int>(std::max<time_t>(0, wake - ::time(nullptr)) * 1000 + 100);
       int n = ::poll(fds.data(), fds.size(), timeout_ms);
       if (n < 0 && errno != EINTR) break;
       if (kill_at_ != 0 && ::time(nullptr) >= kill_at_) {
@@ -211,8 +235,14 @@ class Supervisor {
         if (which == 2) pump_stdin(t);
         else pump_output(t, which == 0 ? t.out : t.err, which == 0 ? IoType::kStdout : IoType::kStderr);
       }
+      for (Task& t : tasks_) {
+        if (!t.exited || ::time(nullptr) < t.exited_at + kDrainSeconds) continue;
+        for (int* fd : {&t.out, &t.err})
+          if (*fd >= 0) ::close(*fd), *fd = -1;
+      }
       report_exits();
     }
+    end_leftovers();
     if (sock_ >= 0) {
       ::shutdown(sock_, SHUT_WR);
       ::close(sock_);
@@ -256,9 +286,9 @@ class Supervisor {
           signal_tasks(SIGTERM);
           kill_at_ = ::time(nullptr) + std::max<uint32_t>(1, launch_.kill_wait_s());
         }
-      } else {
-        signal_tasks(static_cast<int>(info.ssi_signo));
-      }
+      } else if (static_cast<int>(info.ssi_signo) == relay_signal() && info.ssi_int > 0) {
+        signal_tasks(info.ssi_int);  // scancel --signal, suspend (STOP), resume (CONT)
+      }  // anything else is not the agent's: ignored
     }
   }
 
@@ -270,9 +300,35 @@ class Supervisor {
       for (Task& t : tasks_) {
         if (t.pid != pid) continue;
         t.exited = true;
+        t.exited_at = ::time(nullptr);
         t.status = status;
         kill(-pid, SIGKILL);  // what the task left running ends with it, so its pipes close
       }
+    }
+  }
+
+  // Processes the tasks started and left behind, even in sessions of their
+  // own, were handed to this subreaper when their parents ended: the step
+  // is over, so they end too, as in Slurm.
+  void end_leftovers() {
+    std::string self = std::to_string(::getpid());
+    DIR* proc = opendir("/proc");
+    if (!proc) return;
+    while (dirent* entry = readdir(proc)) {
+      std::string name = entry->d_name;
+      if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+      Result<std::string> stat = read_file("/proc/" + name + "/stat");
+      if (!stat) continue;
+      // "pid (comm) state ppid ...": comm may hold spaces, so parse after the last ')'.
+      size_t close = stat->rfind(')');
+      if (close == std::string::npos) continue;
+      std::istringstream rest(stat->substr(close + 1));
+      std::string state, ppid;
+      rest >> state >> ppid;
+      if (ppid == self) kill(static_cast<pid_t>(std::stol(name)), SIGKILL);
+    }
+    closedir(proc);
+    while (waitpid(-1, nullptr, WNOHANG) > 0) {
     }
   }
 
@@ -352,7 +408,9 @@ class Supervisor {
 }  // namespace
 
 int run_step_supervisor(const std::string& dir) {
+  close_range(3, ~0U, 0);  // nothing of the agent's may reach the tasks
   setsid();
+  prctl(PR_SET_CHILD_SUBREAPER, 1);  // what the tasks leave behind stays ours to end
   signal(SIGPIPE, SIG_IGN);
   Result<std::string> bytes = read_file(dir + "/step.pb");
   pb::StepLaunch launch;

@@ -270,6 +270,9 @@ Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& d
 }  // namespace
 
 int run_stepd(const std::string& dir) {
+  // Nothing of the agent's (its controller connection, its credential
+  // socket) may reach a job running as its user.
+  close_range(3, ~0U, 0);
   setsid();
   Result<pb::LaunchJob> launch = read_launch(dir);
   JobStatus result;

@@ -30,6 +30,25 @@ assert_eq 2 "$rc" "a command that cannot run"
 assert_contains "$(cat err.txt)" "slurmstepd: error: execve(): nosuchcommand: No such file or directory" "exec error"
 alloc=$(squeue -h -t all -n hostname -o %i | head -1)
 assert_eq "COMPLETED" "$(job_state "$alloc")" "srun's own allocation released"
+assert_eq "$alloc|COMPLETED|0:0
+$alloc.0|COMPLETED|0:0" "$(sacct -P -n -o JobIDRaw,State,ExitCode -j "$alloc")" "an allocation has steps, no batch line"
+
+# Exit codes above 128 are exit codes, not signals.
+set +e
+srun -J big-exit sh -c 'exit 200' 2>/dev/null
+rc=$?
+set -e
+assert_eq 200 "$rc" "exit 200"
+big=$(squeue -h -t all -n big-exit -o %i)
+assert_eq "$big.0|FAILED|200:0" "$(sacct -P -n -o JobIDRaw,State,ExitCode -j "$big.0")" "step exit 200"
+# Tasks get none of the agent's descriptors; tasks sharing an output file
+# all keep their lines; what a task leaves running in a session of its own
+# ends with the step.
+assert_eq "0 1 2" "$(srun bash -c 'ls /proc/$$/fd | tr "\n" " " | sed "s/ $//"')" "descriptors of a task"
+srun -n3 -o shared.txt hostname
+assert_eq 3 "$(wc -l <shared.txt)" "three tasks, one output file"
+srun bash -c 'setsid sleep 300 >/dev/null 2>&1 & echo $! > escaped.pid'
+wait_until 20 bash -c "! kill -0 $(cat escaped.pid) 2>/dev/null"
 
 # Inside a batch job on two nodes with four tasks.
 cat > steps.sh <<'SCRIPT'
