@@ -28,6 +28,19 @@ Result<std::vector<FormatPiece>> parse_format_spec(std::string_view format,
                                                    std::string_view error_prefix,
                                                    bool allow_fitted);
 
+// One element of an -O list, "Name[:[.][width][suffix]]": width 20 and
+// left-justified unless given.
+struct LongField {
+  std::string name;
+  int width = 20;
+  bool right = false;
+  std::string suffix;
+};
+
+// Splits -O "a,b:.5|,,c" (empty elements skipped, as OOD sends them). A
+// width over 100000 fails with error_prefix followed by the element.
+Result<std::vector<LongField>> parse_long_fields(std::string_view format, std::string_view error_prefix);
+
 // Slurm's _print_str: pads text to width (on the left if right), first cutting
 // it to its first `width` characters if cut. Width 0 means no padding.
 void append_padded(std::string& out, std::string_view text, int width, bool right, bool cut);

@@ -69,4 +69,36 @@ void append_padded(std::string& out, std::string_view text, int width, bool righ
   if (!right) out.append(pad, ' ');
 }
 
+Result<std::vector<LongField>> parse_long_fields(std::string_view format, std::string_view error_prefix) {
+  using R = Result<std::vector<LongField>>;
+  std::vector<LongField> fields;
+  size_t start = 0;
+  while (start <= format.size()) {
+    size_t end = format.find(',', start);
+    if (end == std::string_view::npos) end = format.size();
+    std::string_view token = format.substr(start, end - start);
+    start = end + 1;
+    if (token.empty()) continue;
+    LongField field;
+    field.name = std::string(token);
+    if (size_t colon = token.find(':'); colon != std::string_view::npos) {
+      field.name = std::string(token.substr(0, colon));
+      std::string_view spec = token.substr(colon + 1);
+      if (!spec.empty() && spec.front() == '.') {
+        field.right = true;
+        spec.remove_prefix(1);
+      }
+      size_t digits = 0;
+      field.width = 0;
+      while (digits < spec.size() && std::isdigit(static_cast<unsigned char>(spec[digits]))) {
+        field.width = field.width * 10 + (spec[digits++] - '0');
+        if (field.width > 100000) return R::fail(std::string(error_prefix) + std::string(token));
+      }
+      field.suffix = std::string(spec.substr(digits));
+    }
+    fields.push_back(std::move(field));
+  }
+  return R::ok(std::move(fields));
+}
+
 }  // namespace drover

@@ -46,37 +46,14 @@ Result<std::vector<Field>> parse_format(std::string_view format) {
 // are case-insensitive, the width defaults to 20, left-justified.
 Result<std::vector<Field>> parse_long_format(std::string_view format) {
   using R = Result<std::vector<Field>>;
+  Result<std::vector<LongField>> parsed = parse_long_fields(format, "Invalid node format specification: ");
+  if (!parsed) return R::fail(parsed.error());
   std::vector<Field> fields;
-  size_t start = 0;
-  while (start <= format.size()) {
-    size_t end = format.find(',', start);
-    if (end == std::string_view::npos) end = format.size();
-    std::string_view token = format.substr(start, end - start);
-    start = end + 1;
-    if (token.empty()) continue;
-    Field field;
-    field.width = 20;
-    std::string_view name = token;
-    std::string suffix;
-    if (size_t colon = token.find(':'); colon != std::string_view::npos) {
-      name = token.substr(0, colon);
-      std::string_view spec = token.substr(colon + 1);
-      if (!spec.empty() && spec.front() == '.') {
-        field.right = true;
-        spec.remove_prefix(1);
-      }
-      size_t digits = 0;
-      field.width = 0;
-      while (digits < spec.size() && std::isdigit(static_cast<unsigned char>(spec[digits]))) {
-        field.width = field.width * 10 + (spec[digits++] - '0');
-        if (field.width > 100000) return R::fail("Invalid node format specification: " + std::string(token));
-      }
-      suffix = spec.substr(digits);
-    }
-    field.column = sinfo::find_long_column(name);
-    if (!field.column) return R::fail("Invalid node format specification: " + std::string(name));
-    fields.push_back(std::move(field));
-    if (!suffix.empty()) fields.push_back(Field{nullptr, std::move(suffix)});
+  for (LongField& f : *parsed) {
+    const Column* column = sinfo::find_long_column(f.name);
+    if (!column) return R::fail("Invalid node format specification: " + f.name);
+    fields.push_back(Field{column, "", f.width, f.right});
+    if (!f.suffix.empty()) fields.push_back(Field{nullptr, std::move(f.suffix)});
   }
   return R::ok(std::move(fields));
 }

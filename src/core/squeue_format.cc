@@ -159,41 +159,14 @@ Result<SqueueLayout> parse_squeue_format(std::string_view format) {
 }
 
 Result<SqueueLayout> parse_squeue_long_format(std::string_view format) {
+  Result<std::vector<LongField>> parsed = parse_long_fields(format, "Invalid job format specification: ");
+  if (!parsed) return Result<SqueueLayout>::fail(parsed.error());
   SqueueLayout layout;
-  size_t start = 0;
-  while (start <= format.size()) {
-    size_t end = format.find(',', start);
-    if (end == std::string_view::npos) end = format.size();
-    std::string_view token = format.substr(start, end - start);
-    start = end + 1;
-    if (token.empty()) continue;  // "a,,b" and the trailing "," OOD sends
-
-    SqueueField field;
-    field.width = 20;
-    std::string_view name = token;
-    std::string suffix;
-    if (size_t colon = token.find(':'); colon != std::string_view::npos) {
-      name = token.substr(0, colon);
-      std::string_view spec = token.substr(colon + 1);
-      if (!spec.empty() && spec.front() == '.') {
-        field.right = true;
-        spec.remove_prefix(1);
-      }
-      size_t digits = 0;
-      field.width = 0;
-      while (digits < spec.size() && std::isdigit(static_cast<unsigned char>(spec[digits]))) {
-        field.width = field.width * 10 + (spec[digits++] - '0');
-        if (field.width > 100000) {
-          return Result<SqueueLayout>::fail("Invalid job format specification: " + std::string(token));
-        }
-      }
-      suffix = spec.substr(digits);
-    }
-    const Column* column = squeue::find_long_column(name);
-    if (!column) return Result<SqueueLayout>::fail("Invalid job format specification: " + std::string(name));
-    field.column = column;
-    layout.push_back(std::move(field));
-    if (!suffix.empty()) layout.push_back(literal(std::move(suffix)));
+  for (LongField& f : *parsed) {
+    const Column* column = squeue::find_long_column(f.name);
+    if (!column) return Result<SqueueLayout>::fail("Invalid job format specification: " + f.name);
+    layout.push_back(SqueueField{column, "", f.width, f.right});
+    if (!f.suffix.empty()) layout.push_back(literal(std::move(f.suffix)));
   }
   return Result<SqueueLayout>::ok(std::move(layout));
 }
