@@ -92,7 +92,10 @@ for u in "${UNITS[@]}"; do
     fail "$u: Wants= must name network-online.target"
   grep -Eq '^Restart=on-failure$' "$f" || fail "$u: Restart=on-failure is missing"
   grep -Eq '^RestartSec=' "$f" || fail "$u: RestartSec= is missing"
-  grep -Eq '^Type=simple$' "$f" || fail "$u: Type=simple is missing"
+  grep -Eq '^Type=notify$' "$f" || fail "$u: Type=notify is missing"
+  grep -Eq '^NotifyAccess=main$' "$f" || fail "$u: NotifyAccess=main is missing"
+  grep -Eq '^WatchdogSec=[1-9]' "$f" || fail "$u: WatchdogSec= is missing"
+  grep -Eq '^ExecReload=/bin/kill -HUP \$MAINPID$' "$f" || fail "$u: ExecReload=/bin/kill -HUP \$MAINPID is missing"
   grep -Eq '^ExecStart=/usr/local/bin/[a-z]+ .*--config /etc/drover/drover\.yaml' "$f" ||
     fail "$u: ExecStart must run /usr/local/bin/... --config /etc/drover/drover.yaml"
   grep -Eq '^RuntimeDirectory=drover$' "$f" || fail "$u: RuntimeDirectory=drover is missing"
@@ -102,6 +105,17 @@ grep -Eq '^KillMode=process$' "$DROVER_SRC/systemd/droverd.service" ||
 if grep -Eq '^KillMode=' "$DROVER_SRC/systemd/droverctld.service"; then
   fail "droverctld.service: must keep the default KillMode (control-group)"
 fi
+grep -Eq '^Delegate=yes$' "$DROVER_SRC/systemd/droverd.service" ||
+  fail "droverd.service: Delegate=yes is missing (per-job cgroups)"
+for d in 'ProtectSystem=strict' 'NoNewPrivileges=yes' 'PrivateTmp=yes' 'ReadWritePaths=.*/var/spool/drover.*'; do
+  grep -Eq "^$d\$" "$DROVER_SRC/systemd/droverctld.service" || fail "droverctld.service: $d is missing"
+done
+# The agent launches jobs as other users, in their homes: none of these.
+for d in NoNewPrivileges ProtectHome ProtectSystem PrivateTmp; do
+  if grep -Eq "^$d=" "$DROVER_SRC/systemd/droverd.service"; then
+    fail "droverd.service: $d= would break jobs run as other users"
+  fi
+done
 grep -Eq '^StateDirectory=drover$' "$DROVER_SRC/systemd/droverctld.service" ||
   fail "droverctld.service: StateDirectory=drover is missing"
 grep -Eq '^StateDirectory=droverd$' "$DROVER_SRC/systemd/droverd.service" ||

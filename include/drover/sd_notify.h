@@ -56,11 +56,18 @@ class ServiceNotifier {
   void status(std::string_view text);
   // READY=1 with a status: once serving, and again after a reload.
   void ready(std::string_view text);
-  // RELOADING=1 before re-reading the configuration (ready() ends it).
+  // RELOADING=1 before re-reading the configuration, and READY=1 with the
+  // new status after it. Before the first READY=1 (a SIGHUP while still
+  // starting) only STATUS= is sent: readiness is not the reload's to claim.
   void reloading();
+  void reloaded(std::string_view text);
   // STOPPING=1 when a stop has begun.
   void stopping();
+  // WATCHDOG=1 now, for start-up steps that block the loop while they wait
+  // (and are alive all the same).
+  void ping();
   bool ready_sent() const { return ready_sent_; }
+  const std::string& last_status() const { return last_status_; }
 
  private:
   void send(const std::string& state);

@@ -93,6 +93,10 @@ void ServiceNotifier::schedule_ping() {
   });
 }
 
+void ServiceNotifier::ping() {
+  if (ping_every_.count() > 0) send("WATCHDOG=1");
+}
+
 void ServiceNotifier::status(std::string_view text) {
   if (text == last_status_) return;
   last_status_ = std::string(text);
@@ -112,7 +116,15 @@ void ServiceNotifier::reloading() {
   clock_gettime(CLOCK_MONOTONIC, &ts);
   uint64_t usec = static_cast<uint64_t>(ts.tv_sec) * 1000000u + static_cast<uint64_t>(ts.tv_nsec) / 1000u;
   last_status_ = "reloading the configuration";
-  send("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(usec) + "\n" + status_assignment(last_status_));
+  if (ready_sent_)
+    send("RELOADING=1\nMONOTONIC_USEC=" + std::to_string(usec) + "\n" + status_assignment(last_status_));
+  else
+    send(status_assignment(last_status_));
+}
+
+void ServiceNotifier::reloaded(std::string_view text) {
+  if (ready_sent_) ready(text);
+  else status(text);
 }
 
 void ServiceNotifier::stopping() {

@@ -26,22 +26,35 @@ void Controller::handle_config(Request& request) {
 // table is indexed by position, so a change to the set of nodes needs a
 // restart, as do the listening address and the state directory.
 void Controller::handle_reconfigure(Request& request) {
+  std::string detail;
+  std::string error = apply_config("uid " + std::to_string(request.uid), detail);
+  if (!error.empty()) return reply_error(request, error, detail);
+  pb::Message reply_msg;
+  reply_msg.mutable_reconfigure_reply();
+  reply(request, reply_msg);
+}
+
+// Shared by `scontrol reconfigure` and SIGHUP (systemctl reload).
+std::string Controller::apply_config(const std::string& by, std::string& detail) {
   Result<Config> loaded = load_config(config_.path, ConfigScope::kFull);
   if (!loaded) {
     spdlog::error("reconfigure: {}", loaded.error());
-    return reply_error(request, "Unable to read the configuration", loaded.error());
+    detail = loaded.error();
+    return "Unable to read the configuration";
   }
   Config next = std::move(*loaded);
   bool same_nodes = next.nodes.size() == config_.nodes.size();
   for (size_t i = 0; same_nodes && i < next.nodes.size(); ++i) same_nodes = next.nodes[i].name == config_.nodes[i].name;
-  if (!same_nodes)
-    return reply_error(request, "Requested operation not supported on this system",
-                       "the list of nodes changed; restart droverctld to apply it");
+  if (!same_nodes) {
+    detail = "the list of nodes changed; restart droverctld to apply it";
+    return "Requested operation not supported on this system";
+  }
   for (const auto& [id, job] : jobs_) {
     if (job_state_is_finished(job.state()) && !job.kill_sent()) continue;
-    if (!next.find_partition(job.partition()))
-      return reply_error(request, "Invalid partition name specified",
-                         "partition " + job.partition() + " still has job " + std::to_string(id));
+    if (!next.find_partition(job.partition())) {
+      detail = "partition " + job.partition() + " still has job " + std::to_string(id);
+      return "Invalid partition name specified";
+    }
   }
   if (next.controller_port != config_.controller_port || next.state_dir != config_.state_dir)
     spdlog::warn("reconfigure: controller port and state_dir changes take effect at the next restart");
@@ -55,14 +68,12 @@ void Controller::handle_reconfigure(Request& request) {
     if (struct passwd* pw = getpwnam(name.c_str())) admin_uids_.insert(pw->pw_uid);
   for (const std::string& name : config_.admin_groups)
     if (struct group* gr = getgrnam(name.c_str())) admin_gids_.insert(gr->gr_gid);
-  spdlog::info("reconfigured from {} by uid {}", config_.path, request.uid);
+  spdlog::info("reconfigured from {} by {}", config_.path, by);
   // MinJobAge sets the purge interval: start over with the new one.
   purge_timer_.cancel();
   purge_old_jobs();
-  pb::Message reply_msg;
-  reply_msg.mutable_reconfigure_reply();
-  reply(request, reply_msg);
   request_schedule();
+  return "";
 }
 
 }  // namespace drover

@@ -25,6 +25,7 @@
 #include "drover/credential.h"
 #include "drover/dependency.h"
 #include "drover/log_limiter.h"
+#include "drover/sd_notify.h"
 #include "job_store.h"
 
 namespace drover {
@@ -37,6 +38,18 @@ class Controller {
   // Loads state, starts listening (retrying the bind with backoff) and the
   // periodic node checks.
   void start();
+
+  // systemd (service.cc). Set before start(): READY=1 once listening,
+  // STATUS= while the port cannot be bound.
+  void set_notifier(ServiceNotifier* notifier) { notifier_ = notifier; }
+  // "serving, N jobs (R running, P pending), M nodes (K responding)".
+  std::string status_summary() const;
+  // SIGHUP: re-reads the configuration as `scontrol reconfigure` does; jobs
+  // stay. Returns "" or why the new configuration was refused.
+  std::string reload(const std::string& by);
+  // SIGTERM: calls `done` (on the loop) once every state write queued so
+  // far is committed.
+  void flush_state(std::function<void()> done);
 
  private:
   // Who may send a message (Mesos' install<>, Flux's htab roles).
@@ -109,6 +122,8 @@ class Controller {
   // config_query.cc
   void handle_config(Request& request);
   void handle_reconfigure(Request& request);
+  // The reconfigure itself; "" or the error, with `detail` set.
+  std::string apply_config(const std::string& by, std::string& detail);
   // retention.cc
   // Drops finished jobs older than MinJobAge from memory, and every hour
   // purges the store of jobs past accounting retention.
@@ -206,6 +221,7 @@ class Controller {
   int64_t wake_at_ = 0;  // when wake_timer_ fires; 0: not armed
   asio::steady_timer purge_timer_;
   int64_t last_retention_purge_s_ = 0;
+  ServiceNotifier* notifier_ = nullptr;  // systemd; null when not wanted
 };
 
 }  // namespace drover

@@ -54,11 +54,15 @@ awaitable<void> Controller::listen() {
       auto delay = backoff.next();
       spdlog::warn("cannot listen on port {}: {}; retrying in {} ms", config_.controller_port, ec.message(),
                    delay.count());
+      if (notifier_)
+        notifier_->status("waiting for network: cannot bind port " + std::to_string(config_.controller_port) + ": " +
+                          ec.message());
       asio::steady_timer timer(io_, delay);
       co_await timer.async_wait(use_awaitable);
       continue;
     }
     spdlog::info("listening on port {}", config_.controller_port);
+    if (notifier_) notifier_->ready(status_summary());  // state is loaded: start() recovered it first
     for (;;) {
       tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
       if (ec) {

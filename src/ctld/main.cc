@@ -11,6 +11,7 @@
 
 #include "controller.h"
 #include "drover/local_auth.h"
+#include "drover/sd_notify.h"
 
 using namespace drover;
 
@@ -21,12 +22,14 @@ constexpr long kTmpfsMagic = 0x01021994;
 // The state and spool directories may live on disks mounted after we
 // start (an SSD, an NFS export): wait for them rather than create them on
 // the wrong filesystem, and say what we wait for.
-void wait_for_directory(const std::string& dir, const char* what) {
+void wait_for_directory(const std::string& dir, const char* what, ServiceNotifier& notifier) {
   for (int waited = 0;; ++waited) {
     struct stat st {};
     if (stat(dir.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) return;
     if (waited % 30 == 0)
       spdlog::warn("waiting for the {} directory {} to exist (is its filesystem mounted?)", what, dir);
+    notifier.status(std::string("waiting for the ") + what + " directory " + dir + " (is its filesystem mounted?)");
+    notifier.ping();  // waiting, not hung
     sleep(1);
   }
 }
@@ -63,12 +66,15 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", key.error());
     return 1;
   }
-  wait_for_directory(config->state_dir, "state");
+  // systemd (Type=notify): READY=1 comes from the controller once it listens.
+  asio::io_context io(1);
+  ServiceNotifier notifier(io);
+  wait_for_directory(config->state_dir, "state", notifier);
   if (Status s = check_state_dir(config->state_dir); !s) {
     spdlog::critical("{}", s.error());
     return 1;
   }
-  wait_for_directory(config->spool_dir, "spool");
+  wait_for_directory(config->spool_dir, "spool", notifier);
   std::signal(SIGPIPE, SIG_IGN);
   // Every client and agent is a file descriptor: take all the kernel allows.
   struct rlimit files {};
@@ -76,7 +82,7 @@ int main(int argc, char** argv) {
     files.rlim_cur = files.rlim_max;
     setrlimit(RLIMIT_NOFILE, &files);
   }
-  asio::io_context io(1);
+  notifier.status("loading state from " + config->state_dir);
   Result<std::unique_ptr<JobStore>> store =
       JobStore::open(config->state_dir, [&io](std::function<void()> fn) { asio::post(io, std::move(fn)); });
   if (!store) {
@@ -86,12 +92,41 @@ int main(int argc, char** argv) {
   if (Status s = start_local_auth_service(io, config->auth_socket, *key, config->ttl_s); !s)
     spdlog::warn("{}; users who cannot read the key cannot submit from this host", s.error());
   Controller controller(io, *config, *key, std::move(*store));
+  controller.set_notifier(&notifier);
   controller.start();
   asio::signal_set stop(io, SIGINT, SIGTERM);
-  stop.async_wait([&io](boost::system::error_code, int signo) {
-    spdlog::info("signal {}: shutting down", signo);
-    io.stop();
+  stop.async_wait([&](boost::system::error_code, int signo) {
+    spdlog::info("signal {}: shutting down once the job state is flushed", signo);
+    notifier.stopping();
+    controller.flush_state([&io] { io.stop(); });
+    stop.async_wait([&io](boost::system::error_code, int) { io.stop(); });  // a second signal: at once
   });
+  // SIGHUP (systemctl reload): the same as `scontrol reconfigure`.
+  asio::signal_set hangup(io, SIGHUP);
+  std::function<void()> await_hangup = [&] {
+    hangup.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      spdlog::info("SIGHUP: reloading {}", config->path);
+      notifier.reloading();
+      std::string refused = controller.reload("SIGHUP");
+      notifier.reloaded(refused.empty() ? controller.status_summary()
+                                     : controller.status_summary() + "; last reload refused: " + refused);
+      await_hangup();
+    });
+  };
+  await_hangup();
+  // STATUS= is refreshed while serving, for `systemctl status`.
+  asio::steady_timer status_timer(io);
+  std::function<void()> refresh_status = [&] {
+    status_timer.expires_after(std::chrono::seconds(5));
+    status_timer.async_wait([&](boost::system::error_code ec) {
+      if (ec) return;
+      if (notifier.ready_sent() && notifier.last_status().find("reload refused") == std::string::npos)
+        notifier.status(controller.status_summary());
+      refresh_status();
+    });
+  };
+  refresh_status();
   spdlog::info("cluster {} controller started (pid {})", config->cluster, ::getpid());
   io.run();
   return 0;

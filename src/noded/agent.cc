@@ -45,12 +45,18 @@ awaitable<bool> Agent::connect(tcp::socket& socket) {
   if (ec) {
     spdlog::warn("node {}: cannot resolve controller {}: {}; waiting for the network", options_.node_name,
                  config_.controller_host, ec.message());
+    if (notifier_)
+      notifier_->status("waiting for network: cannot resolve controller " + config_.controller_host + ": " +
+                        ec.message());
     co_return false;
   }
   co_await asio::async_connect(socket, endpoints, asio::redirect_error(use_awaitable, ec));
   if (ec) {
     spdlog::warn("node {}: controller {}:{} not reachable: {}; retrying", options_.node_name,
                  config_.controller_host, config_.controller_port, ec.message());
+    if (notifier_)
+      notifier_->status("waiting for controller " + config_.controller_host + ":" +
+                        std::to_string(config_.controller_port) + ": " + ec.message());
     co_return false;
   }
   co_return true;
@@ -72,6 +78,9 @@ awaitable<void> Agent::run() {
     conn_->start([this](std::string body) { on_frame(body); },
                  [this, &closed](const std::string& why) {
                    spdlog::warn("node {}: connection to the controller closed: {}", options_.node_name, why);
+                   if (notifier_)
+                     notifier_->status("waiting for controller " + config_.controller_host + ":" +
+                                       std::to_string(config_.controller_port) + ": connection closed: " + why);
                    closed = true;
                    session_timer_->cancel();
                  });
@@ -114,6 +123,30 @@ void Agent::send(const pb::Message& message) {
     return Result<pb::Credential>::ok(mint_credential(key_, ::getuid(), ::getgid(), now_s(), config_.ttl_s, digest));
   });
   if (sealed) conn_->send(std::move(*sealed));
+}
+
+void Agent::reload(Config config, ClusterKey key) {
+  bool relink = false;
+  if (config.controller_host != config_.controller_host || config.controller_port != config_.controller_port) {
+    spdlog::info("node {}: reload: controller {}:{} -> {}:{}", options_.node_name, config_.controller_host,
+                 config_.controller_port, config.controller_host, config.controller_port);
+    relink = true;
+  }
+  if (config.key_file != config_.key_file)
+    spdlog::info("node {}: reload: auth.key_file {} -> {}", options_.node_name, config_.key_file, config.key_file);
+  if (key.bytes() != key_.bytes()) {
+    spdlog::info("node {}: reload: the cluster key changed; the controller link uses the new one "
+                 "(the local credential socket keeps the old one until droverd restarts)", options_.node_name);
+    relink = true;
+  }
+  if (config.ttl_s != config_.ttl_s || config.max_clock_skew_s != config_.max_clock_skew_s)
+    spdlog::info("node {}: reload: auth.ttl_s {} -> {}, auth.max_clock_skew_s {} -> {}", options_.node_name,
+                 config_.ttl_s, config.ttl_s, config_.max_clock_skew_s, config.max_clock_skew_s);
+  if (!relink) spdlog::info("node {}: reload: the controller link is unchanged", options_.node_name);
+  config_ = std::move(config);
+  key_ = std::move(key);
+  // The session loop dials config_ again after the close.
+  if (relink && conn_) conn_->close(true);
 }
 
 int64_t Agent::now_s() const { return ::time(nullptr) + options_.clock_offset_s; }
@@ -163,6 +196,10 @@ void Agent::on_frame(const std::string& body) {
       heartbeat_s_ = std::max<uint32_t>(1, m.hello_reply().heartbeat_s());
       session_timer_->cancel();  // the first heartbeat comes at the controller's period
       spdlog::info("node {}: registered with cluster {}", options_.node_name, m.hello_reply().cluster());
+      if (notifier_)
+        notifier_->ready("registered with " + config_.controller_host + ":" + std::to_string(config_.controller_port) +
+                         " (cluster " + m.hello_reply().cluster() + ") as node " + options_.node_name + ", " +
+                         std::to_string(tracker_.running().size()) + " jobs running here");
       for (const auto& [id, status] : tracker_.unacknowledged()) report(id, status);
       break;
     case pb::Message::kLaunch:

@@ -12,6 +12,7 @@
 #include "drover/config.h"
 #include "drover/connection.h"
 #include "drover/credential.h"
+#include "drover/sd_notify.h"
 #include "job_tracker.h"
 
 namespace drover {
@@ -30,6 +31,13 @@ class Agent {
  public:
   Agent(asio::io_context& io, Config config, ClusterKey key, AgentOptions options);
   void start();
+
+  // systemd: READY=1 once registered with the controller, STATUS= saying
+  // what the agent waits for. Set before start().
+  void set_notifier(ServiceNotifier* notifier) { notifier_ = notifier; }
+  // SIGHUP: takes the re-read controller address and key, logs what changed
+  // and reconnects if the link is affected. Running jobs are untouched.
+  void reload(Config config, ClusterKey key);
 
  private:
   awaitable<void> run();
@@ -50,6 +58,7 @@ class Agent {
   bool registered_ = false;
   uint32_t heartbeat_s_ = 10;
   std::unique_ptr<asio::steady_timer> session_timer_;
+  ServiceNotifier* notifier_ = nullptr;
 };
 
 }  // namespace drover

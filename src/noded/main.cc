@@ -10,6 +10,7 @@
 #include "agent.h"
 #include "drover/file_util.h"
 #include "drover/local_auth.h"
+#include "drover/sd_notify.h"
 
 using namespace drover;
 
@@ -44,6 +45,10 @@ int main(int argc, char** argv) {
       ->default_val("/var/lib/droverd");
   app.add_option("--auth-socket", auth_socket, "local credential socket (default: auth.socket from the config)");
   app.add_option("--clock-offset-s", options.clock_offset_s, "testing: shift this agent's clock")->group("");
+  uint32_t ready_wait_s = 15;
+  app.add_option("--ready-wait-s", ready_wait_s,
+                 "under systemd: report ready after this long even if the controller has not answered yet")
+      ->default_val(15);
   std::string stepd_path;
   app.add_option("--stepd", stepd_path, "the job supervisor to run (default: drover-stepd beside droverd)")->group("");
   app.set_version_flag("-V,--version", "droverd " DROVER_VERSION);
@@ -68,17 +73,55 @@ int main(int argc, char** argv) {
   options.stepd_path = stepd_path.empty() ? stepd_beside_self() : stepd_path;
   std::signal(SIGPIPE, SIG_IGN);
   asio::io_context io(1);
+  ServiceNotifier notifier(io);
+  notifier.status("recovering the jobs supervised on this node");
   if (auth_socket.empty()) auth_socket = config->auth_socket;
   if (Status s = start_local_auth_service(io, auth_socket, *key, config->ttl_s); !s)
     spdlog::warn("{}; users who cannot read the key cannot use Drover from this host", s.error());
   Agent agent(io, *config, *key, options);
+  agent.set_notifier(&notifier);
   agent.start();
+  // READY=1 normally comes at registration. A node must not hold up its own
+  // boot (multi-user.target waits for us) while the head node is still
+  // starting, so after --ready-wait-s it reports ready anyway and keeps
+  // dialing; STATUS= still says what it waits for.
+  asio::steady_timer ready_wait(io, std::chrono::seconds(ready_wait_s));
+  ready_wait.async_wait([&](boost::system::error_code ec) {
+    if (ec || notifier.ready_sent()) return;
+    spdlog::info("not registered after {} s: reporting ready to systemd; still waiting for the controller",
+                 ready_wait_s);
+    notifier.ready(notifier.last_status());
+  });
   asio::signal_set stop(io, SIGINT, SIGTERM);
-  stop.async_wait([&io](boost::system::error_code, int signo) {
+  stop.async_wait([&](boost::system::error_code, int signo) {
     // Jobs keep running under their supervisors; a restarted agent re-adopts them.
     spdlog::info("signal {}: stopping (running jobs continue)", signo);
+    notifier.stopping();
     io.stop();
   });
+  // SIGHUP (systemctl reload): re-read the controller address and key.
+  asio::signal_set hangup(io, SIGHUP);
+  std::function<void()> await_hangup = [&] {
+    hangup.async_wait([&](boost::system::error_code ec, int) {
+      if (ec) return;
+      std::string before = notifier.last_status();
+      notifier.reloading();
+      Result<Config> next = load_config(config->path, ConfigScope::kClient);
+      Result<ClusterKey> next_key = next ? ClusterKey::load(next->key_file, ::geteuid())
+                                         : Result<ClusterKey>::fail(next.error());
+      if (!next || !next_key) {
+        spdlog::error("SIGHUP: reload refused, keeping the previous configuration: {}",
+                      next ? next_key.error() : next.error());
+        notifier.reloaded(before + "; last reload refused");
+      } else {
+        spdlog::info("SIGHUP: reloaded {}", config->path);
+        agent.reload(std::move(*next), std::move(*next_key));
+        notifier.reloaded(before);
+      }
+      await_hangup();
+    });
+  };
+  await_hangup();
   spdlog::info("node {} agent started (pid {}), controller {}:{}", options.node_name, ::getpid(),
                config->controller_host, config->controller_port);
   io.run();

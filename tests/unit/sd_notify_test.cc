@@ -126,6 +126,24 @@ TEST(ServiceNotifier, SendsReadyAndChangedStatusOnlyAndPingsTheWatchdog) {
   while (reload == "WATCHDOG=1");
   EXPECT_EQ(0u, reload.find("RELOADING=1\nMONOTONIC_USEC=")) << reload;
   EXPECT_NE(std::string::npos, reload.find("\nSTATUS=reloading the configuration"));
+  notifier.reloaded("serving, 1 jobs, 1 nodes");
+  do reload = r.receive();
+  while (reload == "WATCHDOG=1");
+  EXPECT_EQ("READY=1\nSTATUS=serving, 1 jobs, 1 nodes", reload);
+}
+
+TEST(ServiceNotifier, ReloadBeforeReadyDoesNotClaimReadiness) {
+  std::string name = unique_name("@early-");
+  Receiver r(name);
+  ::setenv("NOTIFY_SOCKET", name.c_str(), 1);
+  ::unsetenv("WATCHDOG_USEC");
+  asio::io_context io;
+  ServiceNotifier notifier(io);
+  notifier.reloading();
+  notifier.reloaded("waiting for controller head:6817: Connection refused");
+  EXPECT_FALSE(notifier.ready_sent());
+  EXPECT_EQ("STATUS=reloading the configuration", r.receive());
+  EXPECT_EQ("STATUS=waiting for controller head:6817: Connection refused", r.receive());
 }
 
 TEST(ServiceNotifier, WithoutNotifySocketIsSilent) {
