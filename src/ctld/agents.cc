@@ -109,6 +109,13 @@ void Controller::reconcile(size_t index, const pb::AgentHello& hello) {
     if (!occupies_node(job) || job.nodes().empty() || job.nodes(0) != name || job.spec().allocation()) continue;
     JobRefKey key{id, job.restarts()};
     expected.insert(key);
+    if (running.count(key) && job.kill_sent()) {
+      // Cancelled while its agent was away (restarting): the order never
+      // reached it, so it goes now.
+      spdlog::info("job {}: cancelled while node {} was away; sending the cancel now", id, name);
+      send_signal(index, job, true);
+      continue;
+    }
     if (running.count(key) || finished.count(key)) continue;
     if (waiting.count(id) && job_state_is_active(job.state())) {
       launch(job);
