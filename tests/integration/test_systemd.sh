@@ -106,7 +106,14 @@ teardown() {
   while kill -0 "$TIMEOUT_PID" 2>/dev/null && [ $SECONDS -lt $deadline ]; do sleep 0.1; done
   kill -TERM "$TIMEOUT_PID" 2>/dev/null || true
 }
-trap 'rc=$?; teardown; [ $rc -ne 0 ] && [ -f "$WORK/journal.log" ] && tail -n 40 "$WORK/journal.log" >&2; cleanup' EXIT
+on_exit() {
+  local rc=$?
+  teardown
+  if [ $rc -ne 0 ] && [ -f "$WORK/journal.log" ]; then tail -n 40 "$WORK/journal.log" >&2; fi
+  (exit $rc)
+  cleanup  # lib.sh's: keeps $WORK when the test failed
+}
+trap on_exit EXIT
 
 container_pid() {  # the container's systemd, once its private bus is up
   local nspawn pid
