@@ -105,9 +105,11 @@ void ServiceNotifier::status(std::string_view text) {
 }
 
 void ServiceNotifier::ready(std::string_view text) {
-  last_status_ = std::string(text);
+  // `text` may view last_status_ itself (ready(last_status())): copy first.
+  std::string copy(text);
   ready_sent_ = true;
-  send("READY=1\n" + status_assignment(text));
+  send("READY=1\n" + status_assignment(copy));
+  last_status_ = std::move(copy);
 }
 
 void ServiceNotifier::reloading() {

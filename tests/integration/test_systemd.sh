@@ -10,7 +10,9 @@
 # Restart=on-failure and the job is still known; a stopped (SIGSTOP)
 # controller is killed by the watchdog and restarted; `systemctl stop`
 # flushes and stops the controller cleanly, and stopping the agent leaves the
-# job running (KillMode=process) for the restarted agent to re-adopt.
+# job running (KillMode=process) for the restarted agent to re-adopt; a
+# controller whose port is taken waits and says so; an agent without a
+# controller becomes ready after --ready-wait-s so boot is not held up.
 #
 # Needs root, systemd-nspawn (systemd-container), mmdebstrap and nsenter, and
 # the Debian mirror the first time (to build the tree, ~15 s; later runs
@@ -200,6 +202,40 @@ assert_eq success "$(unit_prop droverctld Result)" "droverctld stop result"
 journal_has droverctld "job state flushed" || fail "droverctld did not flush its state on SIGTERM"
 in_c systemctl start droverctld
 assert_eq RUNNING "$(job_state "$JOB")" "job $JOB after the controller's stop and start"
+
+# 7. The controller's port taken (the network not ready, in effect): it waits,
+#    not READY, saying so; it comes up once the port is free.
+in_c systemctl stop droverd droverctld
+python3 -c '
+import socket, sys, time
+s = socket.socket(socket.AF_INET6)
+s.setsockopt(socket.IPPROTO_IPV6, socket.IPV6_V6ONLY, 0)
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)  # past the old connections in TIME_WAIT
+s.bind(("::", int(sys.argv[1]))); s.listen(); print("bound", flush=True); time.sleep(120)' "$PORT" \
+  >"$WORK/holder.out" 2>&1 &
+HOLDER=$!
+wait_until 10 grep -q bound "$WORK/holder.out"
+in_c systemctl start --no-block droverctld
+wait_until 20 prop_has droverctld StatusText "waiting for network: cannot bind port $PORT"
+assert_eq activating "$(unit_prop droverctld ActiveState)" "droverctld while its port is taken"
+kill "$HOLDER"
+wait "$HOLDER" 2>/dev/null || true
+wait_until 30 prop_is droverctld ActiveState active
+
+# 8. An agent whose controller does not answer becomes ready anyway after
+#    --ready-wait-s (1 s here) so boot goes on, still saying what it waits for.
+in_c systemctl stop droverctld
+in_c sh -ec '
+  mkdir -p /etc/systemd/system/droverd.service.d
+  printf "[Service]\nExecStart=\nExecStart=/usr/local/bin/droverd --config /etc/drover/drover.yaml --ready-wait-s 1\n" \
+    >/etc/systemd/system/droverd.service.d/ready-wait.conf
+  systemctl daemon-reload'
+in_c systemctl start droverd  # returns at READY=1: no controller, so after 1 s
+assert_eq active "$(unit_prop droverd ActiveState)" "droverd without a controller after --ready-wait-s"
+assert_contains "$(unit_prop droverd StatusText)" "waiting for controller 127.0.0.1:$PORT" "droverd STATUS="
+in_c systemctl start droverctld
+wait_until 30 prop_has droverd StatusText "registered with 127.0.0.1:$PORT"
+assert_eq RUNNING "$(job_state "$JOB")" "job $JOB at the end"
 scancel "$JOB"
 wait_until 30 job_done "$JOB"
 in_c systemctl stop droverctld droverd

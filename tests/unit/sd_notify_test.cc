@@ -146,6 +146,22 @@ TEST(ServiceNotifier, ReloadBeforeReadyDoesNotClaimReadiness) {
   EXPECT_EQ("STATUS=waiting for controller head:6817: Connection refused", r.receive());
 }
 
+TEST(ServiceNotifier, ReadyWithTheCurrentStatusSendsItIntact) {
+  std::string name = unique_name("@current-");
+  Receiver r(name);
+  ::setenv("NOTIFY_SOCKET", name.c_str(), 1);
+  ::unsetenv("WATCHDOG_USEC");
+  asio::io_context io;
+  ServiceNotifier notifier(io);
+  // Long enough to live on the heap, where a dangling view would read freed memory.
+  std::string waiting = "waiting for controller pi-clust-head.example.org:6817: Connection refused";
+  notifier.status(waiting);
+  notifier.ready(notifier.last_status());  // what droverd's --ready-wait-s fallback does
+  EXPECT_EQ("STATUS=" + waiting, r.receive());
+  EXPECT_EQ("READY=1\nSTATUS=" + waiting, r.receive());
+  EXPECT_EQ(waiting, notifier.last_status());
+}
+
 TEST(ServiceNotifier, WithoutNotifySocketIsSilent) {
   ::unsetenv("NOTIFY_SOCKET");
   asio::io_context io;
