@@ -135,8 +135,7 @@ void Agent::reload(Config config, ClusterKey key) {
   if (config.key_file != config_.key_file)
     spdlog::info("node {}: reload: auth.key_file {} -> {}", options_.node_name, config_.key_file, config.key_file);
   if (key.bytes() != key_.bytes()) {
-    spdlog::info("node {}: reload: the cluster key changed; the controller link uses the new one "
-                 "(the local credential socket keeps the old one until droverd restarts)", options_.node_name);
+    spdlog::info("node {}: reload: the cluster key changed; reconnecting with the new one", options_.node_name);
     relink = true;
   }
   if (config.ttl_s != config_.ttl_s || config.max_clock_skew_s != config_.max_clock_skew_s)

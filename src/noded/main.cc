@@ -115,6 +115,8 @@ int main(int argc, char** argv) {
         notifier.reloaded(before + "; last reload refused");
       } else {
         spdlog::info("SIGHUP: reloaded {}", config->path);
+        // The local credential service reads `*key` (by reference) for every request.
+        *key = *next_key;
         agent.reload(std::move(*next), std::move(*next_key));
         notifier.reloaded(before);
       }

@@ -41,6 +41,23 @@ wait_until 10 grep -q "reload: the controller link is unchanged" "$AGENT_LOG"
 kill -0 "$agent_pid" || fail "droverd exited on SIGHUP"
 assert_eq RUNNING "$(job_state "$job")" "job $job after the agent's reload"
 
+# A new key: the agent drops the link and dials again with it (the controller,
+# still on the old key, refuses it); the old key back, it registers again.
+KEY=$(sed -n 's/.*key_file: \([^,}]*\).*/\1/p' "$DROVER_CONF")
+[ -f "$KEY" ] || fail "no key file found in $DROVER_CONF"
+cp -p "$KEY" "$WORK/old.key"
+registrations() { grep -c "registered with cluster" "$AGENT_LOG"; }
+before=$(registrations)
+head -c 64 /dev/urandom >"$WORK/new.key"
+chmod 0400 "$WORK/new.key"
+mv "$WORK/new.key" "$KEY"
+kill -HUP "$agent_pid"
+wait_until 10 grep -q "reload: the cluster key changed; reconnecting with the new one" "$AGENT_LOG"
+mv "$WORK/old.key" "$KEY"
+kill -HUP "$agent_pid"
+wait_until 30 eval '[ "$(registrations)" -gt "$before" ]'
+assert_eq RUNNING "$(job_state "$job")" "job $job after the agent's key changes"
+
 # SIGTERM: the controller commits what it queued, then exits.
 kill -TERM "$ctld_pid"
 wait_until 10 bash -c "! kill -0 $ctld_pid"
