@@ -3,12 +3,12 @@
 # process group and session included -- and which is removed when the job
 # ends. Needs root and a writable cgroup2 mount; the memory limit (which
 # needs the memory controller) is tested in test_cgroups_oom.sh.
-source "$(dirname "$0")/lib.sh"
 mount=$(grep ' - cgroup2 ' /proc/self/mountinfo | head -n 1 | cut -d' ' -f5)
 if [ -z "$mount" ] || [ "$(id -u)" != 0 ] || [ ! -w "$mount/cgroup.procs" ]; then
   echo "SKIP: needs root and a writable cgroup2 mount (found: '${mount:-none}', uid $(id -u))"
   exit 77
 fi
+source "$(dirname "$0")/lib.sh"
 cluster_up 1
 cd "$WORK"
 log="$CLUSTER/log/droverd-node1.log"

@@ -2,12 +2,12 @@
 # ends OUT_OF_MEMORY with exit code 0:125, as Slurm reports it. Needs the
 # memory controller on the cgroup2 mount; skipped (77) where it is not
 # delegated, as on hybrid hosts whose memory controller is bound to v1.
-source "$(dirname "$0")/lib.sh"
 mount=$(grep ' - cgroup2 ' /proc/self/mountinfo | head -n 1 | cut -d' ' -f5)
 if [ -z "$mount" ] || [ "$(id -u)" != 0 ] || ! grep -qw memory "$mount/cgroup.controllers"; then
   echo "SKIP: the memory controller is not available on the cgroup2 mount (${mount:-none}: $(cat "$mount/cgroup.controllers" 2>/dev/null)), so memory limits cannot be enforced here"
   exit 77
 fi
+source "$(dirname "$0")/lib.sh"
 cluster_up 1
 cd "$WORK"
 log="$CLUSTER/log/droverd-node1.log"
