@@ -200,6 +200,16 @@ void JobCgroups::remove_job(uint32_t job_id) {
   if (tracking_) cgroup_remove(job_dir(job_id));
 }
 
+void JobCgroups::remove_stale(const std::set<uint32_t>& live) {
+  if (!tracking_) return;
+  for (const std::string& dir : child_cgroups(base_)) {
+    std::string name = dir.substr(dir.rfind('/') + 1);
+    if (name.rfind("job_", 0) != 0) continue;
+    uint32_t id = static_cast<uint32_t>(std::strtoul(name.c_str() + 4, nullptr, 10));
+    if (!live.count(id)) cgroup_remove(dir);
+  }
+}
+
 Status cgroup_join(const std::string& dir) { return write_value(dir + "/cgroup.procs", "0", false); }
 
 void cgroup_signal(const std::string& dir, int signo) {

@@ -16,6 +16,7 @@
 // the agent's io_context thread and in single-threaded supervisors.
 #pragma once
 #include <cstdint>
+#include <set>
 #include <string>
 
 #include "drover/result.h"
@@ -57,6 +58,9 @@ class JobCgroups {
                               bool set_limits = true);
   // Ends every process left in the job's cgroup and removes it.
   void remove_job(uint32_t job_id);
+  // Removes the cgroups of jobs not in `live` (left by an agent that was
+  // down when they ended).
+  void remove_stale(const std::set<uint32_t>& live);
 
  private:
   void setup(bool move_self);

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
@@ -26,6 +27,10 @@ JobTracker::JobTracker(asio::io_context& io, std::string state_dir, std::string 
   make_dirs(state_dir_ + "/steps", 0700);
   watch_children();
   poll();
+}
+
+JobTracker::~JobTracker() {
+  if (cgroups_) ::rmdir(cgroups_->base().c_str());  // fails, harmlessly, while jobs remain
 }
 
 void JobTracker::recover() {
@@ -53,6 +58,12 @@ void JobTracker::recover() {
     bool ours = cmdline && cmdline->find(entry.path().string()) != std::string::npos;
     if (key && supervisor > 0 && ours) steps_[{key->id, key->restarts}] = supervisor;
     else remove_job_dir(entry.path());
+  }
+  if (cgroups_) {
+    std::set<uint32_t> live;
+    for (const auto& [key, pid] : running_) live.insert(key.id);
+    for (const auto& [step, pid] : steps_) live.insert(step.first);
+    cgroups_->remove_stale(live);
   }
 }
 

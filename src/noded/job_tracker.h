@@ -24,6 +24,9 @@ class JobTracker {
   using Finished = std::function<void(const JobKey& job, const JobStatus& status)>;
 
   JobTracker(asio::io_context& io, std::string state_dir, std::string stepd_path, Finished on_finished);
+  // Removes this agent's cgroup base if no job is left in it (jobs outlive
+  // the agent; a restarted agent takes the same base again).
+  ~JobTracker();
 
   // Re-adopts supervisors left by a previous agent process.
   void recover();

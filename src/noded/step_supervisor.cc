@@ -248,7 +248,10 @@ class Supervisor {
       report_exits();
     }
     end_leftovers();
-    if (!cgroup_.empty()) cgroup_remove(cgroup_);  // daemonised processes too
+    if (!cgroup_.empty()) {
+      cgroup_remove(cgroup_);  // daemonised processes too
+      ::rmdir(cgroup_.substr(0, cgroup_.rfind('/')).c_str());  // the job's, if nothing else uses it
+    }
     if (sock_ >= 0) {
       ::shutdown(sock_, SHUT_WR);
       ::close(sock_);

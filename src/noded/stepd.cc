@@ -347,6 +347,9 @@ int run_stepd(const std::string& dir) {
       cgroup_kill_all(cgroup);
       result.out_of_memory = cgroup_oom_kills(cgroup.substr(0, cgroup.rfind('/'))) > 0;
       cgroup_remove(cgroup);
+      // The job's cgroup too, unless steps still use it: the agent may be
+      // stopped, and would then never remove it.
+      ::rmdir(cgroup.substr(0, cgroup.rfind('/')).c_str());
     }
     if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);

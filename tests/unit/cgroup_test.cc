@@ -128,7 +128,10 @@ TEST_F(FakeCgroupfs, DelegatedControllersGiveLimits) {
   ASSERT_TRUE(cg.tracking());
   EXPECT_TRUE(cg.memory_limits());
   EXPECT_TRUE(cg.cpu_limits());
-  EXPECT_EQ("+cpu", get("drover_t/cgroup.subtree_control"));  // the last write; cgroupfs keeps both
+  // One write per controller ("+memory", then "+cpu"), in the agent's cgroup
+  // and its base; a plain file shows the second over the first.
+  EXPECT_EQ("+cpuory", get("cgroup.subtree_control"));
+  EXPECT_EQ("+cpuory", get("drover_t/cgroup.subtree_control"));
   EXPECT_EQ("jobs are tracked and killed through cgroup v2 under " + root_ +
                 "/drover_t with memory limits (memory.max) and CPU limits (cpu.max)",
             cg.summary());
