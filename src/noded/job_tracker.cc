@@ -7,7 +7,9 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 
 #include "drover/cgroup_parse.h"
 #include "drover/file_util.h"
