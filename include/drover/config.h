@@ -75,6 +75,11 @@ struct Config {
   bool kill_invalid_depend = false;
   std::vector<NodeConfig> nodes;
   std::vector<PartitionConfig> partitions;
+  // cgroups (agents): `cgroups: auto` puts each job in a cgroup v2 of its
+  // own where the agent may, `off` tracks jobs by process group only;
+  // `cgroup_mount` overrides where the cgroup2 filesystem is found.
+  bool cgroups_enabled = true;
+  std::string cgroup_mount;
 
   const NodeConfig* find_node(const std::string& name) const;
   const PartitionConfig* find_partition(const std::string& name) const;

@@ -54,6 +54,16 @@ std::vector<std::string> expand_names(const YAML::Node& node, const std::string&
   return *names;
 }
 
+// cgroups: read by agents, so in the part every daemon loads.
+void load_cgroup_keys(const YAML::Node& root, Config& config) {
+  std::string mode = get_scalar<std::string>(root, "cgroups", "cgroups", "auto", "expected auto or off");
+  if (mode != "auto" && mode != "off") throw ConfigError(root["cgroups"], "cgroups", "expected auto or off");
+  config.cgroups_enabled = mode == "auto";
+  config.cgroup_mount = get_scalar<std::string>(root, "cgroup_mount", "cgroup_mount", "", "expected a path");
+  if (!config.cgroup_mount.empty() && config.cgroup_mount[0] != '/')
+    throw ConfigError(root["cgroup_mount"], "cgroup_mount", "expected an absolute path");
+}
+
 void load_controller_and_auth(const YAML::Node& root, Config& config) {
   config.cluster = get_scalar<std::string>(root, "cluster", "cluster", config.cluster, "expected a name");
   if (YAML::Node c = root["controller"]) {
@@ -71,6 +81,7 @@ void load_controller_and_auth(const YAML::Node& root, Config& config) {
     config.max_clock_skew_s = positive(a, "max_clock_skew_s", "auth.max_clock_skew_s", config.max_clock_skew_s);
     config.auth_socket = get_scalar<std::string>(a, "socket", "auth.socket", config.auth_socket, "expected a path");
   }
+  load_cgroup_keys(root, config);
 }
 
 void load_nodes(const YAML::Node& root, Config& config) {

@@ -233,13 +233,20 @@ void Controller::handle_finished(Request& request) {
   if (job_state_is_active(job->state())) {
     bool ok = done.error().empty() && done.exit_status() == 0 && done.term_signal() == 0;
     job->set_state(done.timed_out() ? pb::JOB_TIMEOUT : ok ? pb::JOB_COMPLETED : pb::JOB_FAILED);
+    if (done.out_of_memory() && !done.timed_out()) job->set_state(pb::JOB_OUT_OF_MEMORY);
     if (done.timed_out()) job->set_reason("TimeLimit");
+    else if (done.out_of_memory()) job->set_reason("OutOfMemory");
     else if (!done.error().empty() || done.term_signal() != 0) job->set_reason("JobLaunchFailure");
     else job->set_reason(ok ? "None" : "NonZeroExitCode");
     job->set_end_time(done.end_time() ? done.end_time() : now());
   }
   job->set_exit_status(done.exit_status());
   job->set_term_signal(done.term_signal());
+  // Slurm reports a job its cgroup's OOM killer ended with exit code 0:125.
+  if (job->state() == pb::JOB_OUT_OF_MEMORY) {
+    job->set_exit_status(0);
+    job->set_term_signal(125);
+  }
   job->set_max_rss_kb(done.max_rss_kb());
   job->set_total_cpu_us(done.total_cpu_us());
   job->set_kill_sent(false);

@@ -33,6 +33,13 @@ Agent::Agent(asio::io_context& io, Config config, ClusterKey key, AgentOptions o
                [this](const JobKey& job, const JobStatus& status) { report(job, status); }) {}
 
 void Agent::start() {
+  // Decided once and said once, fallback included, so an admin sees why
+  // limits do or do not hold.
+  JobCgroups cgroups = JobCgroups::probe({config_.cgroups_enabled, config_.cgroup_mount},
+                                         cgroup_tag(options_.node_name, options_.state_dir));
+  if (cgroups.tracking()) spdlog::info("node {}: {}", options_.node_name, cgroups.summary());
+  else spdlog::warn("node {}: {}", options_.node_name, cgroups.summary());
+  tracker_.use_cgroups(std::move(cgroups));
   tracker_.recover();
   asio::co_spawn(io_, run(), asio::detached);
 }
@@ -164,6 +171,7 @@ void Agent::report(const JobKey& job, const JobStatus& status) {
   finished->set_timed_out(status.timed_out);
   finished->set_max_rss_kb(status.max_rss_kb);
   finished->set_total_cpu_us(status.total_cpu_us);
+  finished->set_out_of_memory(status.out_of_memory);
   send(message);
 }
 

@@ -25,7 +25,7 @@ std::string job_dir(const std::string& state_dir, const JobKey& key) {
 Status write_job_status(const std::string& dir, const JobStatus& status) {
   std::ostringstream out;
   out << status.exit_status << ' ' << status.term_signal << ' ' << status.end_time << ' ' << status.timed_out << ' '
-      << status.max_rss_kb << ' ' << status.total_cpu_us << '\n'
+      << status.max_rss_kb << ' ' << status.total_cpu_us << ' ' << status.out_of_memory << '\n'
       << status.error;
   return write_file_atomic(dir + "/status", out.str(), 0600);
 }
@@ -41,6 +41,7 @@ std::optional<JobStatus> read_job_status(const std::string& dir) {
   if (!(fields >> status.exit_status >> status.term_signal >> status.end_time)) return std::nullopt;
   // Absent in statuses written by older agents.
   fields >> status.timed_out >> status.max_rss_kb >> status.total_cpu_us;
+  if (!(fields >> status.out_of_memory)) status.out_of_memory = false;
   std::getline(in, status.error, '\0');
   return status;
 }

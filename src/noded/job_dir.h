@@ -34,6 +34,7 @@ struct JobStatus {
   // Resource use of the batch script and all it waited for (sacct MaxRSS, TotalCPU).
   uint64_t max_rss_kb = 0;
   uint64_t total_cpu_us = 0;
+  bool out_of_memory = false;  // the kernel killed a process of the job at its cgroup's memory.max
 };
 
 std::string job_dir(const std::string& state_dir, const JobKey& key);

@@ -3,11 +3,15 @@
 #include <signal.h>
 #include <spawn.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <filesystem>
+#include <set>
 
+#include "drover/cgroup_parse.h"
 #include "drover/file_util.h"
 
 extern char** environ;
@@ -25,6 +29,10 @@ JobTracker::JobTracker(asio::io_context& io, std::string state_dir, std::string 
   make_dirs(state_dir_ + "/steps", 0700);
   watch_children();
   poll();
+}
+
+JobTracker::~JobTracker() {
+  if (cgroups_) ::rmdir(cgroups_->base().c_str());  // fails, harmlessly, while jobs remain
 }
 
 void JobTracker::recover() {
@@ -53,6 +61,36 @@ void JobTracker::recover() {
     if (key && supervisor > 0 && ours) steps_[{key->id, key->restarts}] = supervisor;
     else remove_job_dir(entry.path());
   }
+  if (cgroups_) {
+    std::set<uint32_t> live;
+    for (const auto& [key, pid] : running_) live.insert(key.id);
+    for (const auto& [step, pid] : steps_) live.insert(step.first);
+    cgroups_->remove_stale(live);
+  }
+}
+
+void JobTracker::use_cgroups(JobCgroups cgroups) {
+  if (cgroups.tracking()) cgroups_ = std::move(cgroups);
+}
+
+Status JobTracker::prepare_cgroup(uint32_t job_id, const std::string& leaf, const pb::JobRecord* job,
+                                  const std::string& node, const std::string& dir) {
+  if (!cgroups_) return ok_status();
+  uint64_t memory_mb = 0;  // steps: the limits the batch job's launch set, if any
+  uint32_t cpus = 0;
+  if (job) {
+    cpus = job->alloc_cpus();
+    for (int i = 0; i < job->nodes_size() && i < job->node_cpus_size(); ++i)
+      if (job->nodes(i) == node) cpus = job->node_cpus(i);
+    uint64_t node_mb = static_cast<uint64_t>(sysconf(_SC_PHYS_PAGES)) * static_cast<uint64_t>(sysconf(_SC_PAGESIZE)) >> 20;
+    memory_mb = job_memory_limit_mb(job->spec().mem_mb(), job->spec().mem_per_cpu_mb(), cpus, node_mb);
+  }
+  Result<std::string> path = cgroups_->prepare(job_id, leaf, memory_mb, cpus, job != nullptr);
+  if (!path) return Status::fail(path.error());
+  if (job)
+    spdlog::info("job {}: cgroup {} (memory {} MB{}, {} CPUs{})", job_id, *path, memory_mb,
+                 cgroups_->memory_limits() ? "" : " not enforced", cpus, cgroups_->cpu_limits() ? "" : " not enforced");
+  return write_file_atomic(dir + "/" + kCgroupFile, *path, 0600);
 }
 
 void JobTracker::launch_step(const pb::StepLaunch& launch) {
@@ -61,6 +99,7 @@ void JobTracker::launch_step(const pb::StepLaunch& launch) {
   if (steps_.count({launch.job_id(), launch.step_id()})) return;  // a repeated order
   Status s = make_dirs(dir, 0700);
   if (s) s = write_file_atomic(dir + "/step.pb", launch.SerializeAsString(), 0600);
+  if (s) s = prepare_cgroup(launch.job_id(), "step_" + std::to_string(launch.step_id()), nullptr, launch.node_name(), dir);
   if (!s) {
     spdlog::error("step {}: cannot start: {}", name, s.error());
     return;  // srun sees no connection from this node and says so
@@ -104,7 +143,17 @@ void JobTracker::signal_steps(uint32_t job_id, int signo, bool cancel) {
 
 void JobTracker::forget_step(std::map<std::pair<uint32_t, uint32_t>, pid_t>::iterator step) {
   remove_job_dir(state_dir_ + "/steps/" + std::to_string(step->first.first) + "." + std::to_string(step->first.second));
+  uint32_t job_id = step->first.first;
+  std::string leaf = "step_" + std::to_string(step->first.second);
   steps_.erase(step);
+  if (cgroups_) {
+    // The job's cgroup goes with the last of its processes here: no batch
+    // script, no other step (an allocation from salloc, a job's other nodes).
+    cgroup_remove(cgroups_->job_dir(job_id) + "/" + leaf);
+    bool batch_here = std::any_of(running_.begin(), running_.end(), [&](const auto& r) { return r.first.id == job_id; });
+    auto next = steps_.lower_bound({job_id, 0});
+    if (!batch_here && (next == steps_.end() || next->first.first != job_id)) cgroups_->remove_job(job_id);
+  }
 }
 
 bool JobTracker::launch(const pb::LaunchJob& launch) {
@@ -124,6 +173,8 @@ bool JobTracker::launch(const pb::LaunchJob& launch) {
   };
   if (Status s = make_dirs(dir, 0700); !s) return fail(s.error());
   if (Status s = write_file_atomic(dir + "/launch.pb", launch.SerializeAsString(), 0600); !s) return fail(s.error());
+  if (Status s = prepare_cgroup(id, "step_batch", &launch.job(), launch.node_name(), dir); !s)
+    return fail("cannot create the job's cgroup: " + s.error());
   pid_t pid = 0;
   std::vector<char*> argv{const_cast<char*>(stepd_path_.c_str()), dir.data(), nullptr};
   int rc = posix_spawn(&pid, stepd_path_.c_str(), nullptr, nullptr, argv.data(), environ);
@@ -216,6 +267,8 @@ void JobTracker::check(const JobKey& job) {
   }
   JobKey ended = job;  // `job` may refer to the entry erased here
   running_.erase(it);
+  // Its processes end with it (its steps' too), then its cgroup goes.
+  if (cgroups_) cgroups_->remove_job(ended.id);
   on_finished_(ended, *status);
 }
 

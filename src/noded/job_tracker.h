@@ -8,11 +8,13 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "drover.pb.h"
 #include "drover/asio.h"
+#include "cgroup.h"
 #include "job_dir.h"
 
 namespace drover {
@@ -22,9 +24,14 @@ class JobTracker {
   using Finished = std::function<void(const JobKey& job, const JobStatus& status)>;
 
   JobTracker(asio::io_context& io, std::string state_dir, std::string stepd_path, Finished on_finished);
+  // Removes this agent's cgroup base if no job is left in it (jobs outlive
+  // the agent; a restarted agent takes the same base again).
+  ~JobTracker();
 
   // Re-adopts supervisors left by a previous agent process.
   void recover();
+  // From now on each job gets a cgroup of its own, where `cgroups` can track jobs.
+  void use_cgroups(JobCgroups cgroups);
   // Starts the job; false if it could not be (its failure is reported).
   bool launch(const pb::LaunchJob& launch);
   // `stale`: the job runs on elsewhere (requeued), so its output file is
@@ -49,6 +56,11 @@ class JobTracker {
   void watch_children();
   void poll();
   void check(const JobKey& job);
+  // Creates the job's cgroup leaf and tells the supervisor in `dir` to put
+  // the job's processes there; no-op without cgroups.
+  // `job`: the batch job, whose launch sets the limits; null for a step.
+  Status prepare_cgroup(uint32_t job_id, const std::string& leaf, const pb::JobRecord* job, const std::string& node,
+                        const std::string& dir);
 
   asio::io_context& io_;
   std::string state_dir_;
@@ -58,6 +70,7 @@ class JobTracker {
 
   std::map<JobKey, pid_t> running_;   // job -> supervisor pid
   std::map<std::pair<uint32_t, uint32_t>, pid_t> steps_;  // (job, step) -> step supervisor pid
+  std::optional<JobCgroups> cgroups_;
   asio::signal_set sigchld_;
   asio::steady_timer poll_timer_;
 };

@@ -23,6 +23,7 @@
 #include "drover/file_util.h"
 #include "drover/output_pattern.h"
 #include "drover/step_io.h"
+#include "cgroup.h"
 #include "job_dir.h"
 #include "job_process.h"
 
@@ -88,7 +89,7 @@ std::string output_path(const pb::StepLaunch& launch, const std::string& pattern
 // In the forked child: become the task. Never returns. Errors go to the
 // task's stderr, where srun shows them, as slurmstepd's do.
 [[noreturn]] void exec_task(const pb::StepLaunch& launch, const Task& task, int in, int out, int err,
-                            const std::string& cwd, std::vector<std::string> env) {
+                            const std::string& cwd, std::vector<std::string> env, const std::string& cgroup) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
@@ -104,6 +105,8 @@ std::string output_path(const pb::StepLaunch& launch, const std::string& pattern
     (void)!::write(2, line.data(), line.size());
     _exit(code > 0 && code < 126 ? code : 1);
   };
+  // Joined while still root and before exec: nothing of the step runs outside it.
+  if (!cgroup.empty() && !cgroup_join(cgroup)) fail("cannot join the step's cgroup " + cgroup);
   if (std::string failed = become_job_user(launch.uid(), launch.gid(), launch.user_name()); !failed.empty())
     fail(failed);
   const pb::StepCreateRequest& req = launch.request();
@@ -152,7 +155,9 @@ std::string output_path(const pb::StepLaunch& launch, const std::string& pattern
 
 class Supervisor {
  public:
-  Supervisor(pb::StepLaunch launch, int sock) : launch_(std::move(launch)), sock_(sock) {}
+  // `cgroup`: the leaf the agent made for the step's tasks, empty without cgroups.
+  Supervisor(pb::StepLaunch launch, int sock, std::string cgroup)
+      : launch_(std::move(launch)), sock_(sock), cgroup_(std::move(cgroup)) {}
 
   bool start_tasks() {
     const pb::StepCreateRequest& req = launch_.request();
@@ -177,7 +182,7 @@ class Supervisor {
       int opened[2] = {-1, -1};
       if ((!stream_out || !stream_err) && pipe2(opened, O_CLOEXEC) != 0) opened[0] = opened[1] = -1;
       task.pid = fork();
-      if (task.pid == 0) exec_task(launch_, task, in[0], out[1], err[1], cwd, env);
+      if (task.pid == 0) exec_task(launch_, task, in[0], out[1], err[1], cwd, env, cgroup_);
       for (int fd : {out[1], err[1], in[0], opened[1]})
         if (fd >= 0) ::close(fd);
       if (opened[0] >= 0) {
@@ -243,6 +248,10 @@ class Supervisor {
       report_exits();
     }
     end_leftovers();
+    if (!cgroup_.empty()) {
+      cgroup_remove(cgroup_);  // daemonised processes too
+      ::rmdir(cgroup_.substr(0, cgroup_.rfind('/')).c_str());  // the job's, if nothing else uses it
+    }
     if (sock_ >= 0) {
       ::shutdown(sock_, SHUT_WR);
       ::close(sock_);
@@ -403,6 +412,7 @@ class Supervisor {
   std::vector<Task> tasks_;
   IoDecoder decoder_;
   time_t kill_at_ = 0;
+  std::string cgroup_;
 };
 
 }  // namespace
@@ -438,7 +448,8 @@ int run_step_supervisor(const std::string& dir) {
     log_error("step " + name + ": srun closed the connection");
     return 1;
   }
-  Supervisor supervisor(std::move(launch), sock);
+  Result<std::string> cgroup = read_file(dir + "/" + kCgroupFile);
+  Supervisor supervisor(std::move(launch), sock, cgroup ? *cgroup : "");
   bool started = supervisor.start_tasks();
   if (!started) log_error("step " + name + ": not every task could start");
   supervisor.run(sigfd);

@@ -20,6 +20,7 @@
 
 #include "drover/file_util.h"
 #include "drover/time_format.h"
+#include "cgroup.h"
 #include "job_dir.h"
 #include "job_process.h"
 
@@ -77,11 +78,15 @@ int open_output(const std::string& path, bool keep_content) {
 
 // In the forked child: become the job. Never returns.
 [[noreturn]] void exec_job(const pb::LaunchJob& launch, int script_fd, int report_fd,
-                           const std::vector<std::string>& env) {
+                           const std::vector<std::string>& env, const std::string& cgroup) {
   sigset_t none;
   sigemptyset(&none);
   sigprocmask(SIG_SETMASK, &none, nullptr);
   setpgid(0, 0);
+  // Joined while still root and before exec: nothing of the job runs outside it.
+  if (!cgroup.empty()) {
+    if (Status joined = cgroup_join(cgroup); !joined) child_fail(report_fd, "cannot join the job's cgroup " + cgroup);
+  }
   if (launch.set_hostname()) set_job_hostname(launch.node_name());
   const pb::JobRecord& job = launch.job();
   if (std::string failed = become_job_user(job.uid(), job.gid(), launch.user_name()); !failed.empty())
@@ -163,6 +168,13 @@ void signal_job_processes(pid_t shell, int signo) {
   ::closedir(proc);
 }
 
+// The job's processes: all of its cgroup where it has one (daemonised
+// children included), else the script's process group.
+void signal_job(pid_t child, const std::string& cgroup, int signo) {
+  if (cgroup.empty()) kill(-child, signo);
+  else cgroup_signal(cgroup, signo);
+}
+
 struct Outcome {
   int wait_status = 0;
   bool timed_out = false;
@@ -182,7 +194,7 @@ sigset_t watched_signals() {
   return watched;
 }
 
-Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& dir) {
+Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& dir, const std::string& cgroup) {
   sigset_t watched = watched_signals();
   uint32_t limit_min = launch.job().spec().time_limit_min();
   const time_t started = ::time(nullptr);
@@ -206,8 +218,8 @@ Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& d
   time_t kill_at = 0;
   auto cancel = [&](const char* why) {
     if (why) note_cancel(launch, why);
-    kill(-child, SIGCONT);
-    kill(-child, SIGTERM);
+    signal_job(child, cgroup, SIGCONT);
+    signal_job(child, cgroup, SIGTERM);
     cancelling = true;
     kill_at = ::time(nullptr) + launch.kill_wait_s();
   };
@@ -226,7 +238,7 @@ Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& d
           signal_at = 0;
           signal_sent = true;
         } else if (cancelling) {
-          kill(-child, SIGKILL);
+          signal_job(child, cgroup, SIGKILL);
           kill_at = 0;
           cancelling = false;
           limit_at = 0;
@@ -244,7 +256,7 @@ Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& d
     if (signo <= 0 || signo == SIGCHLD) continue;
     if (signo == suspend_signal()) {
       if (!suspended_at && !cancelling) {
-        kill(-child, SIGSTOP);
+        signal_job(child, cgroup, SIGSTOP);
         suspended_at = ::time(nullptr);
       }
     } else if (signo == resume_signal()) {
@@ -253,7 +265,7 @@ Outcome supervise(pid_t child, const pb::LaunchJob& launch, const std::string& d
         if (limit_at) limit_at += ::time(nullptr) - suspended_at;
         if (signal_at) signal_at += ::time(nullptr) - suspended_at;
         suspended_at = 0;
-        kill(-child, SIGCONT);
+        signal_job(child, cgroup, SIGCONT);
       }
     } else if (signo == limit_signal()) {
       Result<std::string> minutes = read_file(dir + "/" + kTimeLimitFile);
@@ -284,6 +296,9 @@ int run_stepd(const std::string& dir) {
   }
   sigset_t watched = watched_signals();
   sigprocmask(SIG_BLOCK, &watched, nullptr);
+  // Left by the agent where the job has a cgroup (a leaf of the job's).
+  Result<std::string> cgroup_file = read_file(dir + "/" + kCgroupFile);
+  std::string cgroup = cgroup_file ? *cgroup_file : "";
 
   std::string script = launch->script();
   std::vector<std::string> env;
@@ -308,7 +323,7 @@ int run_stepd(const std::string& dir) {
     child = fork();
     if (child == 0) {
       ::close(report[0]);
-      exec_job(*launch, script_fd, report[1], env);
+      exec_job(*launch, script_fd, report[1], env, cgroup);
     }
     ::close(report[1]);
     ::close(script_fd);
@@ -322,10 +337,20 @@ int run_stepd(const std::string& dir) {
     std::string pid_line = std::to_string(child);
     write_file_atomic(dir + "/job.pid", pid_line, 0600);
     if (n > 0) result.error.assign(buf, static_cast<size_t>(n));
-    Outcome outcome = supervise(child, *launch, dir);
+    Outcome outcome = supervise(child, *launch, dir, cgroup);
     int status = outcome.wait_status;
     result.timed_out = outcome.timed_out;
     kill(-child, SIGKILL);  // whatever the script left behind ends with it
+    if (!cgroup.empty()) {
+      // Daemonised children too; the kernel's OOM kills are counted in the
+      // job's cgroup (the leaf's parent), which holds the memory limit.
+      cgroup_kill_all(cgroup);
+      result.out_of_memory = cgroup_oom_kills(cgroup.substr(0, cgroup.rfind('/'))) > 0;
+      cgroup_remove(cgroup);
+      // The job's cgroup too, unless steps still use it: the agent may be
+      // stopped, and would then never remove it.
+      ::rmdir(cgroup.substr(0, cgroup.rfind('/')).c_str());
+    }
     if (WIFEXITED(status)) result.exit_status = WEXITSTATUS(status);
     if (WIFSIGNALED(status)) result.term_signal = WTERMSIG(status);
     // The script is this supervisor's only child, so its children's usage

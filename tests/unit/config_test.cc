@@ -121,6 +121,21 @@ TEST_F(ConfigFile, ClientScopeDoesNotReadTheControllerOnlyKeys) {
   EXPECT_EQ(loaded->controller_port, 6817);
 }
 
+// cgroups: read by agents, which load the client scope.
+TEST_F(ConfigFile, CgroupKeys) {
+  Result<Config> loaded = load("controller: {host: head}\n", ConfigScope::kClient);
+  ASSERT_TRUE(loaded) << loaded.error();
+  EXPECT_TRUE(loaded->cgroups_enabled);
+  EXPECT_EQ("", loaded->cgroup_mount);
+  loaded = load("cgroups: off\ncgroup_mount: /sys/fs/cgroup/unified\n", ConfigScope::kClient);
+  ASSERT_TRUE(loaded) << loaded.error();
+  EXPECT_FALSE(loaded->cgroups_enabled);
+  EXPECT_EQ("/sys/fs/cgroup/unified", loaded->cgroup_mount);
+  EXPECT_TRUE(Contains(error_of("cgroups: yes\n", ConfigScope::kClient), "line 1: cgroups: expected auto or off"));
+  EXPECT_TRUE(Contains(error_of("\ncgroup_mount: sys/fs\n", ConfigScope::kClient),
+                       "line 2: cgroup_mount: expected an absolute path"));
+}
+
 TEST_F(ConfigFile, FullScopeRequiresNodes) {
   std::string error = error_of("controller: {host: head}\npartitions: []\n");
   EXPECT_TRUE(Contains(error, "nodes"));
