@@ -163,6 +163,8 @@ class Controller {
 
   // controller.cc
   void recover();
+  // perf: after a reboot, rewrites the unsynced spool from the store.
+  void restore_spool();
   void request_schedule();
   void run_schedule();
   void start_job(uint32_t job_id, const std::vector<size_t>& nodes, uint32_t cpus_per_node, uint64_t mem_mb);

@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
+
 #include <spdlog/spdlog.h>
 
 #include "drover/job_state.h"
@@ -24,6 +26,8 @@ const char* kSchema = R"sql(
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS quarantine (id INTEGER, record BLOB, reason TEXT, at INTEGER);
   CREATE TABLE IF NOT EXISTS nodes (name TEXT PRIMARY KEY, record BLOB NOT NULL);
+  -- Scripts and environments, apart from the records (JobStore::Payload).
+  CREATE TABLE IF NOT EXISTS job_payload (id INTEGER PRIMARY KEY, script BLOB NOT NULL, env BLOB NOT NULL);
   -- Index of the jobs that have ended, for sacct and retention.
   CREATE TABLE IF NOT EXISTS finished (id INTEGER PRIMARY KEY, array_job_id INTEGER NOT NULL,
                                        end_time INTEGER NOT NULL);
@@ -96,6 +100,18 @@ class Upsert {
   std::string blob_;
 };
 
+// The kernel's id of this boot: it changes when the machine restarts.
+std::string boot_id() {
+  FILE* f = std::fopen("/proc/sys/kernel/random/boot_id", "re");
+  if (!f) return "";
+  char buf[64] = {};
+  size_t n = std::fread(buf, 1, sizeof buf - 1, f);
+  std::fclose(f);
+  std::string id(buf, n);
+  while (!id.empty() && id.back() == '\n') id.pop_back();
+  return id;
+}
+
 }  // namespace
 
 Result<std::unique_ptr<JobStore>> JobStore::open(const std::string& state_dir,
@@ -166,6 +182,20 @@ JobStore::Loaded JobStore::load() {
   if (sqlite3_step(stmt) == SQLITE_ROW)
     loaded.next_job_id = std::max<uint32_t>(loaded.next_job_id, static_cast<uint32_t>(sqlite3_column_int64(stmt, 0)));
   sqlite3_finalize(stmt);
+  // Without a boot id (no /proc) every start counts as after a reboot.
+  std::string boot = boot_id();
+  sqlite3_prepare_v2(db_, "SELECT value FROM meta WHERE key='boot_id'", -1, &stmt, nullptr);
+  std::string last_boot;
+  if (sqlite3_step(stmt) == SQLITE_ROW)
+    last_boot.assign(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), sqlite3_column_bytes(stmt, 0));
+  sqlite3_finalize(stmt);
+  loaded.rebooted = boot.empty() || boot != last_boot;
+  if (loaded.rebooted) {
+    Statement set_boot(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('boot_id', ?)");
+    sqlite3_bind_text(set_boot.get(), 1, boot.data(), static_cast<int>(boot.size()), SQLITE_TRANSIENT);
+    if (sqlite3_step(set_boot.get()) != SQLITE_DONE)
+      spdlog::error("job store: cannot record the boot id: {}", sqlite3_errmsg(db_));
+  }
   for (int64_t id : bad) {
     std::string sql = "BEGIN; INSERT INTO quarantine SELECT id, record, 'unparseable', strftime('%s','now') "
                       "FROM jobs WHERE id=" + std::to_string(id) + "; DELETE FROM jobs WHERE id=" +
@@ -191,6 +221,23 @@ JobStore::Loaded JobStore::load() {
   }
   next_job_id_ = loaded.next_job_id;
   return loaded;
+}
+
+std::vector<JobStore::Payload> JobStore::load_payloads(const std::vector<uint32_t>& ids) {
+  std::vector<Payload> out;
+  Statement select(db_, "SELECT script, env FROM job_payload WHERE id = ?");
+  for (uint32_t id : ids) {
+    sqlite3_bind_int64(select.get(), 1, id);
+    if (sqlite3_step(select.get()) == SQLITE_ROW) {
+      auto column = [&](int i) {
+        return std::string(static_cast<const char*>(sqlite3_column_blob(select.get(), i)),
+                           static_cast<size_t>(sqlite3_column_bytes(select.get(), i)));
+      };
+      out.push_back({id, column(0), column(1)});
+    }
+    sqlite3_reset(select.get());
+  }
+  return out;
 }
 
 void JobStore::write(Write write) {
@@ -253,7 +300,8 @@ Result<size_t> JobStore::delete_finished(int64_t ended_before) {
   Status s = exec(db_, "BEGIN IMMEDIATE;");
   if (!s) return Result<size_t>::fail(s.error());
   std::string cutoff = std::to_string(ended_before);
-  s = exec(db_, ("DELETE FROM jobs WHERE id IN (SELECT id FROM finished WHERE end_time < " + cutoff + ");").c_str());
+  s = exec(db_, ("DELETE FROM job_payload WHERE id IN (SELECT id FROM finished WHERE end_time < " + cutoff + ");").c_str());
+  if (s) s = exec(db_, ("DELETE FROM jobs WHERE id IN (SELECT id FROM finished WHERE end_time < " + cutoff + ");").c_str());
   size_t purged = s ? static_cast<size_t>(sqlite3_changes(db_)) : 0;
   if (s) s = exec(db_, ("DELETE FROM finished WHERE end_time < " + cutoff + ";").c_str());
   if (s) s = exec(db_, "COMMIT;");
@@ -308,6 +356,7 @@ Status JobStore::commit(std::vector<Write>& group, uint32_t next_job_id) {
   Upsert jobs(db_, "INSERT OR REPLACE INTO jobs (id, record) VALUES (?, ?)");
   Upsert nodes(db_, "INSERT OR REPLACE INTO nodes (name, record) VALUES (?, ?)");
   Statement index(db_, kIndexFinished), unindex(db_, kUnindexFinished);
+  Statement payload(db_, "INSERT OR REPLACE INTO job_payload (id, script, env) VALUES (?, ?, ?)");
   auto abort = [this](const std::string& what, const Status& why) {
     exec(db_, "ROLLBACK;");
     return Status::fail("cannot store " + what + ": " + why.error());
@@ -321,6 +370,15 @@ Status JobStore::commit(std::vector<Write>& group, uint32_t next_job_id) {
         return abort("job " + std::to_string(record.job_id()), put);
     for (const pb::NodeAdminState& node : w.nodes)
       if (Status put = nodes.put(node.name(), node); !put) return abort("node " + node.name(), put);
+    for (const Payload& p : w.payloads) {
+      sqlite3_bind_int64(payload.get(), 1, p.job_id);
+      sqlite3_bind_blob(payload.get(), 2, p.script.data(), static_cast<int>(p.script.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(payload.get(), 3, p.env.data(), static_cast<int>(p.env.size()), SQLITE_STATIC);
+      int rc = sqlite3_step(payload.get());
+      sqlite3_reset(payload.get());
+      if (rc != SQLITE_DONE)
+        return abort("the script of job " + std::to_string(p.job_id), Status::fail(sqlite3_errmsg(db_)));
+    }
   }
   std::string meta = "INSERT OR REPLACE INTO meta (key, value) VALUES ('next_job_id', " +
                      std::to_string(next_job_id) + ");";

@@ -31,8 +31,17 @@ namespace drover {
 
 class JobStore {
  public:
+  // A job's script and environment (NUL-separated), kept out of its record
+  // so that the record in memory stays small: written once at submit, read
+  // back only to restore the spool after a reboot.
+  struct Payload {
+    uint32_t job_id = 0;
+    std::string script;
+    std::string env;
+  };
   struct Write {
     std::vector<pb::JobRecord> records;
+    std::vector<Payload> payloads;
     std::vector<pb::NodeAdminState> nodes;
     // Runs on the worker before the commit (e.g. writing the spool); a
     // failure fails this write alone.
@@ -44,6 +53,9 @@ class JobStore {
     std::vector<pb::NodeAdminState> nodes;
     uint32_t next_job_id = 1;
     std::vector<std::string> quarantined;  // one line per unreadable record
+    // The machine booted since the store was last opened: files written
+    // without fsync (the spool) may be gone and must be restored.
+    bool rebooted = false;
   };
 
   // Opens (creating if needed) state_dir/drover.db. `post` hands a callback
@@ -56,6 +68,9 @@ class JobStore {
   Loaded load();
 
   void write(Write write);
+
+  // The payloads of these jobs (those stored); start-up only, before writes.
+  std::vector<Payload> load_payloads(const std::vector<uint32_t>& ids);
 
   // Finished jobs for sacct: with `ids` set, the jobs with those ids and the
   // tasks of arrays with those ids; else those that ended at or after

@@ -127,14 +127,21 @@ void Controller::handle_submit(Request& request) {
   *job.mutable_spec() = std::move(spec);
   if (!array.tasks.empty()) set_array(job, array);
 
-  uint32_t id = job.job_id();
-  std::string spool_dir = config_.spool_dir;
+  // The script and environment leave the record: they are stored once
+  // (spool and payload table) and read back only to launch, so a pending
+  // job costs memory for its options alone.
   JobStore::Write write;
-  if (!job.spec().allocation())  // an allocation has no script to spool
-    write.before_commit = [spool_dir, id, uid = job.uid(), gid = job.gid(), script = job.spec().script(),
-                         env = std::vector<std::string>(job.spec().env().begin(), job.spec().env().end())] {
-    return write_spool(spool_dir, id, uid, gid, script, env);
-  };
+  if (!job.spec().allocation()) {  // an allocation has no script to spool
+    JobStore::Payload payload{job.job_id(), std::move(*job.mutable_spec()->mutable_script()),
+                              join_env({job.spec().env().begin(), job.spec().env().end()})};
+    write.before_commit = [spool_dir = config_.spool_dir, id = job.job_id(), uid = job.uid(), gid = job.gid(),
+                           files = SpoolFiles{payload.script, payload.env}] {
+      return write_spool(spool_dir, id, uid, gid, files, /*sync=*/false);
+    };
+    write.payloads.push_back(std::move(payload));
+  }
+  job.mutable_spec()->clear_script();
+  job.mutable_spec()->clear_env();
   write.records.push_back(job);
   write.done = [this, request, job = std::move(job)](Status s) mutable {
     if (!s) {

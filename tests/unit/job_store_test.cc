@@ -302,3 +302,36 @@ TEST_F(FinishedJobsTest, OlderDatabasesAreIndexedAtLoad) {
 
 }  // namespace
 }  // namespace drover
+
+namespace drover {
+namespace {
+
+// Scripts and environments live apart from the records (payload table) and
+// come back byte for byte, NULs included; the boot id marks the first start
+// of a boot, when the unsynced spool must be restored.
+TEST_F(JobStoreTest, PayloadsSurviveReopenAndBootIsRemembered) {
+  std::string env("A=1\0B=two\0", 10);
+  {
+    auto store = open();
+    EXPECT_TRUE(store->load().rebooted);  // a new store has never seen this boot
+    JobStore::Write w;
+    w.records.push_back(job(7));
+    w.payloads.push_back({7, "#!/bin/sh\ntrue\n", env});
+    Status result = Status::fail("not answered");
+    w.done = [&result](Status s) { result = s; };
+    store->write(std::move(w));
+    inbox_.drain(1);
+    ASSERT_TRUE(result) << result.error();
+  }
+  auto store = open();
+  JobStore::Loaded loaded = store->load();
+  EXPECT_FALSE(loaded.rebooted);  // same boot: the page cache still holds the spool
+  std::vector<JobStore::Payload> payloads = store->load_payloads({7, 8});
+  ASSERT_EQ(payloads.size(), 1u);  // job 8 has none
+  EXPECT_EQ(payloads[0].job_id, 7u);
+  EXPECT_EQ(payloads[0].script, "#!/bin/sh\ntrue\n");
+  EXPECT_EQ(payloads[0].env, env);
+}
+
+}  // namespace
+}  // namespace drover
