@@ -90,28 +90,6 @@ void Controller::recover() {
   }
   spdlog::info("recovered {} jobs ({} pending, {} running or completing; {} older finished ones left to sacct); "
                "next job id {}", jobs_.size(), pending, running, aged, next_job_id_);
-  if (loaded.rebooted) restore_spool();
-}
-
-void Controller::restore_spool() {
-  // The spool was written without fsync (spool.h): after a reboot, rewrite
-  // and sync it from the store for every job that may still be launched.
-  std::map<uint32_t, const pb::JobRecord*> owners;  // spool id -> a record using it
-  for (const auto& [id, job] : jobs_)
-    if (!job.spec().allocation() && !job_state_is_finished(job.state()))
-      owners.emplace(job.array_job_id() ? job.array_job_id() : id, &job);
-  if (owners.empty()) return;
-  std::vector<uint32_t> ids;
-  for (const auto& [id, job] : owners) ids.push_back(id);
-  size_t restored = 0;
-  for (const JobStore::Payload& p : store_->load_payloads(ids)) {
-    const pb::JobRecord& job = *owners[p.job_id];
-    if (Status s = write_spool(config_.spool_dir, p.job_id, job.uid(), job.gid(), {p.script, p.env}, /*sync=*/true); !s)
-      spdlog::error("job {}: cannot restore its spool: {}", p.job_id, s.error());
-    else
-      ++restored;
-  }
-  spdlog::info("first start since boot: restored the spool of {} of {} jobs from the store", restored, ids.size());
 }
 
 pb::JobRecord* Controller::find_job(uint32_t job_id) {
@@ -325,41 +303,55 @@ void Controller::launch(const pb::JobRecord& job) {
   launch->set_user_name(job.spec().user_name());
   launch->set_set_hostname(config_.job_hostname_is_node);
   launch->set_kill_wait_s(config_.kill_wait_s);
-  if (config_.spool_shared) return send(*rt.session, message);
-  // Without a shared spool the order carries what the agent cannot read:
-  // the controller's own copy, read on the store's worker (blocking I/O).
-  store_->run_on_worker([this, spool_id, message = std::move(message)]() mutable {
-    Result<SpoolFiles> files = read_spool(config_.spool_dir, spool_id);
-    asio::post(io_, [this, files = std::move(files), message = std::move(message)]() mutable {
-      pb::LaunchJob* launch = message.mutable_launch();
-      uint32_t id = launch->job().job_id();
-      if (!files) {
-        spdlog::error("job {}: cannot read its spool for the launch order: {}", id, files.error());
-        return;
-      }
-      launch->set_script(std::move(files->script));
-      // The job's own environment first: the SLURM_* variables after it win.
-      google::protobuf::RepeatedPtrField<std::string> slurm_env = std::move(*launch->mutable_env());
-      launch->clear_env();
-      const std::string& env = files->env;
-      for (size_t pos = 0; pos < env.size();) {
-        size_t end = env.find('\0', pos);
-        if (end == std::string::npos) end = env.size();
-        launch->add_env(env.substr(pos, end - pos));
-        pos = end + 1;
-      }
-      for (std::string& var : slurm_env) launch->add_env(std::move(var));
-      size_t n = node_index(launch->node_name());
-      const pb::JobRecord* job = find_job(id);
-      if (!job || job->state() != pb::JOB_RUNNING) return;  // cancelled meanwhile
-      if (!nodes_[n].session) {
-        spdlog::warn("job {}: node {} is not connected; launch waits for it to return", id, launch->node_name());
-        nodes_[n].awaiting_launch.insert(id);
-        return;
-      }
-      send(*nodes_[n].session, message);
+  // The spool is written at the first launch that needs it (spool.h); an
+  // array's tasks share their array's.
+  if (config_.spool_shared && spooled_.count(spool_id)) return send(*rt.session, message);
+  store_->run_on_worker([this, spool_id, uid = job.uid(), gid = job.gid(), message = std::move(message)]() mutable {
+    std::vector<JobStore::Payload> payload = store_->load_payloads({spool_id});
+    Status written = payload.empty() ? Status::fail("its script is not in the job store")
+                     : config_.spool_shared
+                         ? write_spool(config_.spool_dir, spool_id, uid, gid, {payload[0].script, payload[0].env})
+                         : ok_status();
+    asio::post(io_, [this, spool_id, written, payload = std::move(payload), message = std::move(message)]() mutable {
+      finish_launch(spool_id, written, payload.empty() ? nullptr : &payload[0], std::move(message));
     });
   });
+}
+
+void Controller::finish_launch(uint32_t spool_id, const Status& written, JobStore::Payload* payload,
+                               pb::Message message) {
+  pb::LaunchJob* launch = message.mutable_launch();
+  uint32_t id = launch->job().job_id();
+  if (!written) {
+    spdlog::error("job {}: cannot launch: {}", id, written.error());
+    return;
+  }
+  if (config_.spool_shared) {
+    spooled_.insert(spool_id);
+  } else {
+    // Without a shared spool the order carries what the agent cannot read;
+    // the job's own environment first, so the SLURM_* variables after it win.
+    launch->set_script(std::move(payload->script));
+    google::protobuf::RepeatedPtrField<std::string> slurm_env = std::move(*launch->mutable_env());
+    launch->clear_env();
+    const std::string& env = payload->env;
+    for (size_t pos = 0; pos < env.size();) {
+      size_t end = env.find('\0', pos);
+      if (end == std::string::npos) end = env.size();
+      launch->add_env(env.substr(pos, end - pos));
+      pos = end + 1;
+    }
+    for (std::string& var : slurm_env) launch->add_env(std::move(var));
+  }
+  const pb::JobRecord* job = find_job(id);
+  if (!job || job->state() != pb::JOB_RUNNING) return;  // cancelled meanwhile
+  size_t n = node_index(launch->node_name());
+  if (!nodes_[n].session) {
+    spdlog::warn("job {}: node {} is not connected; launch waits for it to return", id, launch->node_name());
+    nodes_[n].awaiting_launch.insert(id);
+    return;
+  }
+  send(*nodes_[n].session, message);
 }
 
 void Controller::release_resources(const pb::JobRecord& job) {

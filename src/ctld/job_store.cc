@@ -2,8 +2,6 @@
 
 #include <sqlite3.h>
 
-#include <cstdio>
-
 #include <spdlog/spdlog.h>
 
 #include "drover/job_state.h"
@@ -100,18 +98,6 @@ class Upsert {
   std::string blob_;
 };
 
-// The kernel's id of this boot: it changes when the machine restarts.
-std::string boot_id() {
-  FILE* f = std::fopen("/proc/sys/kernel/random/boot_id", "re");
-  if (!f) return "";
-  char buf[64] = {};
-  size_t n = std::fread(buf, 1, sizeof buf - 1, f);
-  std::fclose(f);
-  std::string id(buf, n);
-  while (!id.empty() && id.back() == '\n') id.pop_back();
-  return id;
-}
-
 }  // namespace
 
 Result<std::unique_ptr<JobStore>> JobStore::open(const std::string& state_dir,
@@ -182,20 +168,6 @@ JobStore::Loaded JobStore::load() {
   if (sqlite3_step(stmt) == SQLITE_ROW)
     loaded.next_job_id = std::max<uint32_t>(loaded.next_job_id, static_cast<uint32_t>(sqlite3_column_int64(stmt, 0)));
   sqlite3_finalize(stmt);
-  // Without a boot id (no /proc) every start counts as after a reboot.
-  std::string boot = boot_id();
-  sqlite3_prepare_v2(db_, "SELECT value FROM meta WHERE key='boot_id'", -1, &stmt, nullptr);
-  std::string last_boot;
-  if (sqlite3_step(stmt) == SQLITE_ROW)
-    last_boot.assign(reinterpret_cast<const char*>(sqlite3_column_text(stmt, 0)), sqlite3_column_bytes(stmt, 0));
-  sqlite3_finalize(stmt);
-  loaded.rebooted = boot.empty() || boot != last_boot;
-  if (loaded.rebooted) {
-    Statement set_boot(db_, "INSERT OR REPLACE INTO meta (key, value) VALUES ('boot_id', ?)");
-    sqlite3_bind_text(set_boot.get(), 1, boot.data(), static_cast<int>(boot.size()), SQLITE_TRANSIENT);
-    if (sqlite3_step(set_boot.get()) != SQLITE_DONE)
-      spdlog::error("job store: cannot record the boot id: {}", sqlite3_errmsg(db_));
-  }
   for (int64_t id : bad) {
     std::string sql = "BEGIN; INSERT INTO quarantine SELECT id, record, 'unparseable', strftime('%s','now') "
                       "FROM jobs WHERE id=" + std::to_string(id) + "; DELETE FROM jobs WHERE id=" +
@@ -215,9 +187,32 @@ JobStore::Loaded JobStore::load() {
       sqlite3_reset(index.get());
     }
   }
+  // Records written before the payload table held their script and
+  // environment themselves: move them there, and out of the records.
+  {
+    Statement move(db_, "INSERT OR IGNORE INTO job_payload (id, script, env) VALUES (?, ?, ?)");
+    Upsert rewrite(db_, "INSERT OR REPLACE INTO jobs (id, record) VALUES (?, ?)");
+    for (pb::JobRecord& record : loaded.jobs) {
+      if (record.spec().script().empty() && record.spec().env().empty()) continue;
+      std::string env;
+      for (const std::string& var : record.spec().env()) {
+        env += var;
+        env.push_back('\0');
+      }
+      const std::string& script = record.spec().script();
+      sqlite3_bind_int64(move.get(), 1, record.job_id());
+      sqlite3_bind_blob(move.get(), 2, script.data(), static_cast<int>(script.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(move.get(), 3, env.data(), static_cast<int>(env.size()), SQLITE_STATIC);
+      sqlite3_step(move.get());
+      sqlite3_reset(move.get());
+      record.mutable_spec()->clear_script();
+      record.mutable_spec()->clear_env();
+      rewrite.put(record.job_id(), record);
+    }
+  }
   if (Status s = exec(db_, "COMMIT;"); !s) {
     exec(db_, "ROLLBACK;");
-    spdlog::error("job store: cannot index finished jobs: {}", s.error());
+    spdlog::error("job store: cannot index finished jobs or move scripts to the payload table: {}", s.error());
   }
   next_job_id_ = loaded.next_job_id;
   return loaded;

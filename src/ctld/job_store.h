@@ -32,8 +32,8 @@ namespace drover {
 class JobStore {
  public:
   // A job's script and environment (NUL-separated), kept out of its record
-  // so that the record in memory stays small: written once at submit, read
-  // back only to restore the spool after a reboot.
+  // so that the record in memory stays small: written once at submit (the
+  // durable copy), read back to write the spool when the job launches.
   struct Payload {
     uint32_t job_id = 0;
     std::string script;
@@ -53,9 +53,6 @@ class JobStore {
     std::vector<pb::NodeAdminState> nodes;
     uint32_t next_job_id = 1;
     std::vector<std::string> quarantined;  // one line per unreadable record
-    // The machine booted since the store was last opened: files written
-    // without fsync (the spool) may be gone and must be restored.
-    bool rebooted = false;
   };
 
   // Opens (creating if needed) state_dir/drover.db. `post` hands a callback
@@ -69,7 +66,8 @@ class JobStore {
 
   void write(Write write);
 
-  // The payloads of these jobs (those stored); start-up only, before writes.
+  // The payloads of these jobs (those stored). Blocking: call it on the
+  // worker (from a run_on_worker task) or before the first write.
   std::vector<Payload> load_payloads(const std::vector<uint32_t>& ids);
 
   // Finished jobs for sacct: with `ids` set, the jobs with those ids and the

@@ -127,19 +127,14 @@ void Controller::handle_submit(Request& request) {
   *job.mutable_spec() = std::move(spec);
   if (!array.tasks.empty()) set_array(job, array);
 
-  // The script and environment leave the record: they are stored once
-  // (spool and payload table) and read back only to launch, so a pending
-  // job costs memory for its options alone.
+  // The script and environment leave the record: committed once to the
+  // store's payload table (the one sync of the group), they are read back
+  // only to launch (spool.h), so a pending job costs memory for its options
+  // alone, and no spool files.
   JobStore::Write write;
-  if (!job.spec().allocation()) {  // an allocation has no script to spool
-    JobStore::Payload payload{job.job_id(), std::move(*job.mutable_spec()->mutable_script()),
-                              join_env({job.spec().env().begin(), job.spec().env().end()})};
-    write.before_commit = [spool_dir = config_.spool_dir, id = job.job_id(), uid = job.uid(), gid = job.gid(),
-                           files = SpoolFiles{payload.script, payload.env}] {
-      return write_spool(spool_dir, id, uid, gid, files, /*sync=*/false);
-    };
-    write.payloads.push_back(std::move(payload));
-  }
+  if (!job.spec().allocation())  // an allocation has no script
+    write.payloads.push_back({job.job_id(), std::move(*job.mutable_spec()->mutable_script()),
+                              join_env({job.spec().env().begin(), job.spec().env().end()})});
   job.mutable_spec()->clear_script();
   job.mutable_spec()->clear_env();
   write.records.push_back(job);
