@@ -328,7 +328,17 @@ void Controller::finish_launch(uint32_t spool_id, const Status& written, JobStor
   pb::LaunchJob* launch = message.mutable_launch();
   uint32_t id = launch->job().job_id();
   if (!written) {
+    // A spool that cannot be written (a full disk) fails the job, as Slurm
+    // fails a launch, instead of leaving it RUNNING with nothing running.
     spdlog::error("job {}: cannot launch: {}", id, written.error());
+    pb::JobRecord* job = find_job(id);
+    if (!job || job->state() != pb::JOB_RUNNING) return;
+    std::vector<pb::JobRecord> changed;
+    finish_allocation(*job, pb::JOB_FAILED, 1, 0, changed);
+    job->set_reason("JobLaunchFailure");
+    changed.back().set_reason("JobLaunchFailure");
+    persist(std::move(changed));
+    request_schedule();
     return;
   }
   if (config_.spool_shared) {
