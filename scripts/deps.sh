@@ -10,6 +10,8 @@ packages+=(snakemake r-cran-rslurm r-cran-batchtools toil)
 # systemd: tests/integration/test_systemd.sh boots a Debian tree (built with
 # mmdebstrap) under systemd-nspawn to test the units with systemd as PID 1.
 packages+=(systemd-container mmdebstrap)
+# perf: bench/run.sh times start-up with hyperfine; bench/micro needs Google Benchmark.
+packages+=(hyperfine libbenchmark-dev)
 # One dpkg-query for all of them, so that a run with nothing missing is quick.
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null |
             awk '$NF == "installed" && $(NF-1) == "ok" { print $1 }' || true)

@@ -41,6 +41,9 @@ constexpr int kOptionError = 255;
 // --mem/--mem-per-cpu/--mem-per-gpu replaces whatever an earlier source gave,
 // and giving two in one source is fatal.
 void apply(std::vector<std::string> words, sbatch::Options& options, bool from_script) {
+  // No words change nothing; building the parser twice is most of a
+  // submission's CPU time in the client (docs/performance.md).
+  if (words.empty()) return;
   auto parse = [&](sbatch::Options& into) {
     CLI::App app;
     sbatch::add_options(app, into);

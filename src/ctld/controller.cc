@@ -1,6 +1,7 @@
 #include "controller.h"
 
 #include <grp.h>
+#include <malloc.h>
 #include <pwd.h>
 #include <unistd.h>
 
@@ -11,6 +12,7 @@
 #include "job_env.h"
 #include "job_request.h"
 #include "scheduler.h"
+#include "spool.h"
 
 namespace drover {
 
@@ -41,6 +43,10 @@ int64_t Controller::now() const { return ::time(nullptr); }
 
 void Controller::start() {
   recover();
+  // perf: loading parsed every record into a temporary vector; hand the
+  // freed pages back so the controller's RSS is its records (glibc keeps
+  // them otherwise).
+  ::malloc_trim(0);
   asio::co_spawn(io_, listen(), asio::detached);
   check_nodes();
   purge_old_jobs();
@@ -78,6 +84,9 @@ void Controller::recover() {
         nodes_[n].exclusive_job = nodes_[n].exclusive_job || job.spec().exclusive();
       }
     }
+    // Records stored before scripts moved to the payload table still hold them.
+    job.mutable_spec()->clear_script();
+    job.mutable_spec()->clear_env();
     uint32_t id = job.job_id();
     if (job.spec().allocation() && job.state() == pb::JOB_RUNNING) allocations_[id] = now();  // holders get a grace period
     if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
@@ -291,14 +300,6 @@ void Controller::launch(const pb::JobRecord& job) {
   launch->set_node_name(node);
   uint32_t spool_id = job.array_job_id() != 0 ? job.array_job_id() : job.job_id();
   launch->set_spool_path(config_.spool_dir + "/" + std::to_string(spool_id));
-  if (!config_.spool_shared) {
-    // Without a shared spool the order carries what the agent cannot read.
-    const pb::JobRecord* source = job.spec().script().empty() ? find_job(job.array_job_id()) : &job;
-    if (source) {
-      launch->set_script(source->spec().script());
-      for (const std::string& var : source->spec().env()) launch->add_env(var);
-    }
-  }
   for (std::string& var : slurm_job_env(job, config_.cluster, node, job.node_cpus(0)))
     launch->add_env(std::move(var));
   launch->set_stdout_path(stdout_path(job, node));
@@ -307,9 +308,65 @@ void Controller::launch(const pb::JobRecord& job) {
   launch->set_user_name(job.spec().user_name());
   launch->set_set_hostname(config_.job_hostname_is_node);
   launch->set_kill_wait_s(config_.kill_wait_s);
-  launch->mutable_job()->mutable_spec()->clear_script();
-  launch->mutable_job()->mutable_spec()->clear_env();
-  send(*rt.session, message);
+  // The spool is written at the first launch that needs it (spool.h); an
+  // array's tasks share their array's.
+  if (config_.spool_shared && spooled_.count(spool_id)) return send(*rt.session, message);
+  store_->run_on_worker([this, spool_id, uid = job.uid(), gid = job.gid(), message = std::move(message)]() mutable {
+    std::vector<JobStore::Payload> payload = store_->load_payloads({spool_id});
+    Status written = payload.empty() ? Status::fail("its script is not in the job store")
+                     : config_.spool_shared
+                         ? write_spool(config_.spool_dir, spool_id, uid, gid, {payload[0].script, payload[0].env})
+                         : ok_status();
+    asio::post(io_, [this, spool_id, written, payload = std::move(payload), message = std::move(message)]() mutable {
+      finish_launch(spool_id, written, payload.empty() ? nullptr : &payload[0], std::move(message));
+    });
+  });
+}
+
+void Controller::finish_launch(uint32_t spool_id, const Status& written, JobStore::Payload* payload,
+                               pb::Message message) {
+  pb::LaunchJob* launch = message.mutable_launch();
+  uint32_t id = launch->job().job_id();
+  if (!written) {
+    // A spool that cannot be written (a full disk) fails the job, as Slurm
+    // fails a launch, instead of leaving it RUNNING with nothing running.
+    spdlog::error("job {}: cannot launch: {}", id, written.error());
+    pb::JobRecord* job = find_job(id);
+    if (!job || job->state() != pb::JOB_RUNNING) return;
+    std::vector<pb::JobRecord> changed;
+    finish_allocation(*job, pb::JOB_FAILED, 1, 0, changed);
+    job->set_reason("JobLaunchFailure");
+    changed.back().set_reason("JobLaunchFailure");
+    persist(std::move(changed));
+    request_schedule();
+    return;
+  }
+  if (config_.spool_shared) {
+    spooled_.insert(spool_id);
+  } else {
+    // Without a shared spool the order carries what the agent cannot read;
+    // the job's own environment first, so the SLURM_* variables after it win.
+    launch->set_script(std::move(payload->script));
+    google::protobuf::RepeatedPtrField<std::string> slurm_env = std::move(*launch->mutable_env());
+    launch->clear_env();
+    const std::string& env = payload->env;
+    for (size_t pos = 0; pos < env.size();) {
+      size_t end = env.find('\0', pos);
+      if (end == std::string::npos) end = env.size();
+      launch->add_env(env.substr(pos, end - pos));
+      pos = end + 1;
+    }
+    for (std::string& var : slurm_env) launch->add_env(std::move(var));
+  }
+  const pb::JobRecord* job = find_job(id);
+  if (!job || job->state() != pb::JOB_RUNNING) return;  // cancelled meanwhile
+  size_t n = node_index(launch->node_name());
+  if (!nodes_[n].session) {
+    spdlog::warn("job {}: node {} is not connected; launch waits for it to return", id, launch->node_name());
+    nodes_[n].awaiting_launch.insert(id);
+    return;
+  }
+  send(*nodes_[n].session, message);
 }
 
 void Controller::release_resources(const pb::JobRecord& job) {

@@ -182,6 +182,9 @@ class Controller {
   void run_schedule();
   void start_job(uint32_t job_id, const std::vector<size_t>& nodes, uint32_t cpus_per_node, uint64_t mem_mb);
   void launch(const pb::JobRecord& job);
+  // perf: sends a launch order once the spool is written (or, unshared, the
+  // script and environment are in the order); `payload` null if not found.
+  void finish_launch(uint32_t spool_id, const Status& written, JobStore::Payload* payload, pb::Message message);
   void release_resources(const pb::JobRecord& job);
   void persist(std::vector<pb::JobRecord> records, std::function<void(Status)> done = nullptr);
   // Saves a node's DOWN/DRAIN state and reason.
@@ -222,6 +225,8 @@ class Controller {
   asio::steady_timer purge_timer_;
   int64_t last_retention_purge_s_ = 0;
   ServiceNotifier* notifier_ = nullptr;  // systemd; null when not wanted
+  // perf: spool directories written since start (spool.h: written at launch).
+  std::unordered_set<uint32_t> spooled_;
 };
 
 }  // namespace drover

@@ -24,6 +24,8 @@ const char* kSchema = R"sql(
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
   CREATE TABLE IF NOT EXISTS quarantine (id INTEGER, record BLOB, reason TEXT, at INTEGER);
   CREATE TABLE IF NOT EXISTS nodes (name TEXT PRIMARY KEY, record BLOB NOT NULL);
+  -- Scripts and environments, apart from the records (JobStore::Payload).
+  CREATE TABLE IF NOT EXISTS job_payload (id INTEGER PRIMARY KEY, script BLOB NOT NULL, env BLOB NOT NULL);
   -- Index of the jobs that have ended, for sacct and retention.
   CREATE TABLE IF NOT EXISTS finished (id INTEGER PRIMARY KEY, array_job_id INTEGER NOT NULL,
                                        end_time INTEGER NOT NULL);
@@ -185,12 +187,52 @@ JobStore::Loaded JobStore::load() {
       sqlite3_reset(index.get());
     }
   }
+  // Records written before the payload table held their script and
+  // environment themselves: move them there, and out of the records.
+  {
+    Statement move(db_, "INSERT OR IGNORE INTO job_payload (id, script, env) VALUES (?, ?, ?)");
+    Upsert rewrite(db_, "INSERT OR REPLACE INTO jobs (id, record) VALUES (?, ?)");
+    for (pb::JobRecord& record : loaded.jobs) {
+      if (record.spec().script().empty() && record.spec().env().empty()) continue;
+      std::string env;
+      for (const std::string& var : record.spec().env()) {
+        env += var;
+        env.push_back('\0');
+      }
+      const std::string& script = record.spec().script();
+      sqlite3_bind_int64(move.get(), 1, record.job_id());
+      sqlite3_bind_blob(move.get(), 2, script.data(), static_cast<int>(script.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(move.get(), 3, env.data(), static_cast<int>(env.size()), SQLITE_STATIC);
+      sqlite3_step(move.get());
+      sqlite3_reset(move.get());
+      record.mutable_spec()->clear_script();
+      record.mutable_spec()->clear_env();
+      rewrite.put(record.job_id(), record);
+    }
+  }
   if (Status s = exec(db_, "COMMIT;"); !s) {
     exec(db_, "ROLLBACK;");
-    spdlog::error("job store: cannot index finished jobs: {}", s.error());
+    spdlog::error("job store: cannot index finished jobs or move scripts to the payload table: {}", s.error());
   }
   next_job_id_ = loaded.next_job_id;
   return loaded;
+}
+
+std::vector<JobStore::Payload> JobStore::load_payloads(const std::vector<uint32_t>& ids) {
+  std::vector<Payload> out;
+  Statement select(db_, "SELECT script, env FROM job_payload WHERE id = ?");
+  for (uint32_t id : ids) {
+    sqlite3_bind_int64(select.get(), 1, id);
+    if (sqlite3_step(select.get()) == SQLITE_ROW) {
+      auto column = [&](int i) {
+        return std::string(static_cast<const char*>(sqlite3_column_blob(select.get(), i)),
+                           static_cast<size_t>(sqlite3_column_bytes(select.get(), i)));
+      };
+      out.push_back({id, column(0), column(1)});
+    }
+    sqlite3_reset(select.get());
+  }
+  return out;
 }
 
 void JobStore::write(Write write) {
@@ -253,7 +295,8 @@ Result<size_t> JobStore::delete_finished(int64_t ended_before) {
   Status s = exec(db_, "BEGIN IMMEDIATE;");
   if (!s) return Result<size_t>::fail(s.error());
   std::string cutoff = std::to_string(ended_before);
-  s = exec(db_, ("DELETE FROM jobs WHERE id IN (SELECT id FROM finished WHERE end_time < " + cutoff + ");").c_str());
+  s = exec(db_, ("DELETE FROM job_payload WHERE id IN (SELECT id FROM finished WHERE end_time < " + cutoff + ");").c_str());
+  if (s) s = exec(db_, ("DELETE FROM jobs WHERE id IN (SELECT id FROM finished WHERE end_time < " + cutoff + ");").c_str());
   size_t purged = s ? static_cast<size_t>(sqlite3_changes(db_)) : 0;
   if (s) s = exec(db_, ("DELETE FROM finished WHERE end_time < " + cutoff + ";").c_str());
   if (s) s = exec(db_, "COMMIT;");
@@ -308,6 +351,7 @@ Status JobStore::commit(std::vector<Write>& group, uint32_t next_job_id) {
   Upsert jobs(db_, "INSERT OR REPLACE INTO jobs (id, record) VALUES (?, ?)");
   Upsert nodes(db_, "INSERT OR REPLACE INTO nodes (name, record) VALUES (?, ?)");
   Statement index(db_, kIndexFinished), unindex(db_, kUnindexFinished);
+  Statement payload(db_, "INSERT OR REPLACE INTO job_payload (id, script, env) VALUES (?, ?, ?)");
   auto abort = [this](const std::string& what, const Status& why) {
     exec(db_, "ROLLBACK;");
     return Status::fail("cannot store " + what + ": " + why.error());
@@ -321,6 +365,15 @@ Status JobStore::commit(std::vector<Write>& group, uint32_t next_job_id) {
         return abort("job " + std::to_string(record.job_id()), put);
     for (const pb::NodeAdminState& node : w.nodes)
       if (Status put = nodes.put(node.name(), node); !put) return abort("node " + node.name(), put);
+    for (const Payload& p : w.payloads) {
+      sqlite3_bind_int64(payload.get(), 1, p.job_id);
+      sqlite3_bind_blob(payload.get(), 2, p.script.data(), static_cast<int>(p.script.size()), SQLITE_STATIC);
+      sqlite3_bind_blob(payload.get(), 3, p.env.data(), static_cast<int>(p.env.size()), SQLITE_STATIC);
+      int rc = sqlite3_step(payload.get());
+      sqlite3_reset(payload.get());
+      if (rc != SQLITE_DONE)
+        return abort("the script of job " + std::to_string(p.job_id), Status::fail(sqlite3_errmsg(db_)));
+    }
   }
   std::string meta = "INSERT OR REPLACE INTO meta (key, value) VALUES ('next_job_id', " +
                      std::to_string(next_job_id) + ");";

@@ -31,8 +31,17 @@ namespace drover {
 
 class JobStore {
  public:
+  // A job's script and environment (NUL-separated), kept out of its record
+  // so that the record in memory stays small: written once at submit (the
+  // durable copy), read back to write the spool when the job launches.
+  struct Payload {
+    uint32_t job_id = 0;
+    std::string script;
+    std::string env;
+  };
   struct Write {
     std::vector<pb::JobRecord> records;
+    std::vector<Payload> payloads;
     std::vector<pb::NodeAdminState> nodes;
     // Runs on the worker before the commit (e.g. writing the spool); a
     // failure fails this write alone.
@@ -56,6 +65,10 @@ class JobStore {
   Loaded load();
 
   void write(Write write);
+
+  // The payloads of these jobs (those stored). Blocking: call it on the
+  // worker (from a run_on_worker task) or before the first write.
+  std::vector<Payload> load_payloads(const std::vector<uint32_t>& ids);
 
   // Finished jobs for sacct: with `ids` set, the jobs with those ids and the
   // tasks of arrays with those ids; else those that ended at or after

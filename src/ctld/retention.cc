@@ -45,6 +45,7 @@ void Controller::purge_old_jobs() {
   if (!spools.empty())
     for (const auto& [id, job] : jobs_) spools.erase(job.array_job_id() ? job.array_job_id() : id);
   if (!spools.empty()) {
+    for (uint32_t id : spools) spooled_.erase(id);
     store_->run_on_worker([dir = config_.spool_dir, spools] {
       for (uint32_t id : spools)
         if (Status s = remove_spool(dir, id); !s) spdlog::warn("job {}: {}", id, s.error());

@@ -127,14 +127,16 @@ void Controller::handle_submit(Request& request) {
   *job.mutable_spec() = std::move(spec);
   if (!array.tasks.empty()) set_array(job, array);
 
-  uint32_t id = job.job_id();
-  std::string spool_dir = config_.spool_dir;
+  // The script and environment leave the record: committed once to the
+  // store's payload table (the one sync of the group), they are read back
+  // only to launch (spool.h), so a pending job costs memory for its options
+  // alone, and no spool files.
   JobStore::Write write;
-  if (!job.spec().allocation())  // an allocation has no script to spool
-    write.before_commit = [spool_dir, id, uid = job.uid(), gid = job.gid(), script = job.spec().script(),
-                         env = std::vector<std::string>(job.spec().env().begin(), job.spec().env().end())] {
-    return write_spool(spool_dir, id, uid, gid, script, env);
-  };
+  if (!job.spec().allocation())  // an allocation has no script
+    write.payloads.push_back({job.job_id(), std::move(*job.mutable_spec()->mutable_script()),
+                              join_env({job.spec().env().begin(), job.spec().env().end()})});
+  job.mutable_spec()->clear_script();
+  job.mutable_spec()->clear_env();
   write.records.push_back(job);
   write.done = [this, request, job = std::move(job)](Status s) mutable {
     if (!s) {

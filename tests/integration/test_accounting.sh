@@ -93,7 +93,8 @@ scancel "$norq"
 
 # update JobId=: a pending job's limit, name, nice, partition.
 up=$(sbatch --parsable -H -t 30 -J before --wrap=true)
-[ -d "$CLUSTER/spool/$up" ] || fail "spool directory of a pending job not at $CLUSTER/spool/$up"
+# A pending job has no spool yet: it is written from the store at launch.
+[ ! -e "$CLUSTER/spool/$up" ] || fail "a pending job has a spool directory at $CLUSTER/spool/$up"
 scontrol update JobId="$up" TimeLimit=10 Name=after Nice=5
 out=$(scontrol show job "$up")
 assert_contains "$out" "JobName=after"

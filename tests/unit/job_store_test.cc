@@ -302,3 +302,71 @@ TEST_F(FinishedJobsTest, OlderDatabasesAreIndexedAtLoad) {
 
 }  // namespace
 }  // namespace drover
+
+namespace drover {
+namespace {
+
+// Scripts and environments live apart from the records (payload table) and
+// come back byte for byte, NULs included.
+TEST_F(JobStoreTest, PayloadsSurviveReopen) {
+  std::string env("A=1\0B=two\0", 10);
+  {
+    auto store = open();
+    JobStore::Write w;
+    w.records.push_back(job(7));
+    w.payloads.push_back({7, "#!/bin/sh\ntrue\n", env});
+    Status result = Status::fail("not answered");
+    w.done = [&result](Status s) { result = s; };
+    store->write(std::move(w));
+    inbox_.drain(1);
+    ASSERT_TRUE(result) << result.error();
+  }
+  auto store = open();
+  JobStore::Loaded loaded = store->load();
+  ASSERT_EQ(loaded.jobs.size(), 1u);
+  std::vector<JobStore::Payload> payloads = store->load_payloads({7, 8});
+  ASSERT_EQ(payloads.size(), 1u);  // job 8 has none
+  EXPECT_EQ(payloads[0].job_id, 7u);
+  EXPECT_EQ(payloads[0].script, "#!/bin/sh\ntrue\n");
+  EXPECT_EQ(payloads[0].env, env);
+}
+
+}  // namespace
+}  // namespace drover
+
+namespace drover {
+namespace {
+
+// A record stored before the payload table (script and environment inside
+// it) is migrated on load: its payload appears and the record loses them.
+TEST_F(JobStoreTest, OldRecordsMoveTheirScriptToThePayloadTable) {
+  {
+    auto store = open();
+    JobStore::Write w;
+    pb::JobRecord old = job(5);
+    old.mutable_spec()->set_script("#!/bin/sh\necho old\n");
+    old.mutable_spec()->add_env("HOME=/home/u");
+    w.records.push_back(old);
+    w.done = [](Status) {};
+    store->write(std::move(w));
+    inbox_.drain(1);
+  }
+  {
+    auto store = open();
+    JobStore::Loaded loaded = store->load();
+    ASSERT_EQ(loaded.jobs.size(), 1u);
+    EXPECT_TRUE(loaded.jobs[0].spec().script().empty());
+    EXPECT_EQ(loaded.jobs[0].spec().env_size(), 0);
+  }
+  auto store = open();
+  JobStore::Loaded loaded = store->load();
+  ASSERT_EQ(loaded.jobs.size(), 1u);
+  EXPECT_TRUE(loaded.jobs[0].spec().script().empty());  // the rewritten record
+  std::vector<JobStore::Payload> payloads = store->load_payloads({5});
+  ASSERT_EQ(payloads.size(), 1u);
+  EXPECT_EQ(payloads[0].script, "#!/bin/sh\necho old\n");
+  EXPECT_EQ(payloads[0].env, std::string("HOME=/home/u\0", 13));
+}
+
+}  // namespace
+}  // namespace drover
