@@ -17,6 +17,9 @@ struct NodeConfig {
   uint64_t memory_mb = 1;
   uint32_t weight = 1;
   std::vector<std::string> features;
+  // check-config resolves this instead of the name (e.g. 127.0.0.1 for
+  // drover up's loopback nodes, or a node known by IP only). Empty: the name.
+  std::string address;
 };
 
 struct PartitionConfig {
@@ -26,6 +29,9 @@ struct PartitionConfig {
   uint32_t max_time_min = 0;        // 0: infinite
   uint32_t default_time_min = 0;    // 0: max_time
   std::string state = "up";         // up, down, drain, inactive
+  // `prefer: fastest`: among nodes of equal weight, measured CPU speed
+  // first. From the partition's own `prefer:`, else the cluster's.
+  bool prefer_fastest = false;
 };
 
 struct Config {
@@ -73,6 +79,11 @@ struct Config {
   // Slurm's DependencyParameters=kill_invalid_depend: cancel a job whose
   // dependency can never be satisfied instead of leaving it pending.
   bool kill_invalid_depend = false;
+  // Check-config and reconfigure (issue 5): Slurm's SlurmdParameters=
+  // config_overrides. The configured node sizes are used as they are, even
+  // where an agent detects less (drover up's nodes all share one machine),
+  // so check-config reports a shortfall as a note, not a problem.
+  bool config_overrides = false;
   std::vector<NodeConfig> nodes;
   std::vector<PartitionConfig> partitions;
   // cgroups (agents): `cgroups: auto` puts each job in a cgroup v2 of its

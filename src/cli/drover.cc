@@ -4,6 +4,7 @@
 #include "drover/cli_util.h"
 #include "drover/config.h"
 #include "drover/credential.h"
+#include "drover_check.h"
 #include "drover_cluster.h"
 
 using namespace drover;
@@ -18,7 +19,7 @@ int main(int argc, char** argv) {
   keygen->add_option("-o,--output", key_path, "key file to create")->capture_default_str();
 
   std::string config_flag;
-  CLI::App* check = app.add_subcommand("check-config", "validate the configuration file");
+  CLI::App* check = app.add_subcommand("check-config", "validate the configuration file and compare the running cluster with it");
   check->add_option("-c,--config", config_flag, "configuration file");
 
   cluster::UpOptions up_options;
@@ -43,19 +44,7 @@ int main(int argc, char** argv) {
     std::printf("wrote a new cluster key to %s (mode 0400); copy it to every node\n", key_path.c_str());
     return 0;
   }
-  if (*check) {
-    std::string path = config_path(config_flag);
-    Result<Config> config = load_config(path, ConfigScope::kFull);
-    if (!config) {
-      std::fprintf(stderr, "drover: error: %s\n", config.error().c_str());
-      return 1;
-    }
-    Result<ClusterKey> key = ClusterKey::load(config->key_file);
-    if (!key) std::fprintf(stderr, "drover: warning: %s\n", key.error().c_str());
-    std::printf("%s: cluster %s, %zu nodes, %zu partitions: OK\n", path.c_str(), config->cluster.c_str(),
-                config->nodes.size(), config->partitions.size());
-    return key ? 0 : 1;
-  }
+  if (*check) return check::run(config_path(config_flag));
   if (*up) return cluster::up(up_options);
   return cluster::down(down_dir);
 }

@@ -61,10 +61,13 @@ std::string write_config(const std::string& dir, int nodes) {
       << "node_timeout: 30\n"
       << "kill_wait: 5\n"
       << "job_hostname_is_node: true\n"
+      << "config_overrides: true  # every node is this machine: the sizes below are pretend\n"
       << "nodes:\n"
-      << "  - {names: node1, cpus: 4, memory_mb: 1024, weight: 1, features: [pi3bplus]}\n";
+      << "  - {names: node1, cpus: 4, memory_mb: 1024, weight: 1, features: [pi3bplus], address: 127.0.0.1}\n";
+  // The nodes' names do not resolve: they are all this machine (check-config resolves the address).
   if (nodes >= 2)
-    out << "  - {names: \"node[2-" << nodes << "]\", cpus: 2, memory_mb: 1024, weight: 2, features: [pi2b]}\n";
+    out << "  - {names: \"node[2-" << nodes
+        << "]\", cpus: 2, memory_mb: 1024, weight: 2, features: [pi2b], address: 127.0.0.1}\n";
   out << "partitions:\n"
       << "  - {name: picluster, nodes: \"" << (nodes == 1 ? "node1" : "node[1-" + std::to_string(nodes) + "]")
       << "\", default: true, max_time: \"1-00:00:00\"}\n";

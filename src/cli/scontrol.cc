@@ -170,10 +170,15 @@ int show_config(ControllerClient& client) {
   return 0;
 }
 
-int reconfigure(ControllerClient& client) {
+// Silent on success, as Slurm's; with -v the nodes and partitions added or
+// removed are named on stderr.
+int reconfigure(ControllerClient& client, int verbose) {
   pb::Message request;
   request.mutable_reconfigure();
-  cli::call_or_exit(client, request, "scontrol", "slurm_reconfigure error: ", false);
+  pb::Message reply = cli::call_or_exit(client, request, "scontrol", "slurm_reconfigure error: ", false);
+  if (verbose > 0)
+    for (const std::string& change : reply.reconfigure_reply().changes())
+      std::fprintf(stderr, "scontrol: %s\n", change.c_str());
   return 0;
 }
 
@@ -185,6 +190,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> words;
   app.add_flag("-o,--oneliner", o.one_liner, "one record per line");
   int details = 0;
+  int verbose = 0;
+  app.add_flag("-v,--verbose", verbose, "say more (reconfigure: what changed)");
   app.add_flag("-d,--details", details, "more details (accepted; records are always complete)");
   app.add_option("--config", o.config, "Drover configuration file");
   app.add_option("command", words, "show job|node|partition [ID], hold|uhold|release IDs, update ..., ping, version");
@@ -244,7 +251,7 @@ int main(int argc, char** argv) {
     std::erase_if(args, [](const std::string& a) { return lower(a).rfind("state=", 0) == 0; });
     return control_jobs(client, pb::CONTROL_REQUEUE_HOLD, args);
   }
-  if (command == "reconfigure") return reconfigure(client);
+  if (command == "reconfigure") return reconfigure(client, verbose);
   if (command == "suspend") return control_jobs(client, pb::CONTROL_SUSPEND, args);
   if (command == "resume") return control_jobs(client, pb::CONTROL_RESUME, args);
   if (command == "update") return update(client, args);

@@ -47,6 +47,15 @@ uint32_t minutes(const YAML::Node& map, const std::string& key, const std::strin
   return *parsed == kInfiniteMinutes ? 0 : *parsed;
 }
 
+// `prefer: fastest | weight`: how otherwise-equal nodes are ordered.
+bool prefer(const YAML::Node& map, const std::string& path, bool fallback) {
+  std::string key = path.substr(path.rfind('.') == std::string::npos ? 0 : path.rfind('.') + 1);
+  std::string text = get_scalar<std::string>(map, key, path, "", "expected fastest or weight");
+  if (text.empty()) return fallback;
+  if (text != "fastest" && text != "weight") throw ConfigError(map[key], path, "expected fastest or weight");
+  return text == "fastest";
+}
+
 std::vector<std::string> expand_names(const YAML::Node& node, const std::string& path) {
   std::string text = node.as<std::string>();
   Result<std::vector<std::string>> names = hostlist::expand(text);
@@ -101,6 +110,7 @@ void load_nodes(const YAML::Node& root, Config& config) {
       if (!f.IsSequence()) throw ConfigError(f, path + ".features", "expected a list");
       for (const auto& feature : f) proto.features.push_back(feature.as<std::string>());
     }
+    proto.address = get_scalar<std::string>(n, "address", path + ".address", "", "expected a host name or address");
     for (std::string& name : expand_names(n["names"], path + ".names")) {
       if (!seen.insert(name).second) throw ConfigError(n["names"], path + ".names", "node " + name + " defined twice");
       NodeConfig node = proto;
@@ -114,6 +124,7 @@ void load_partitions(const YAML::Node& root, Config& config) {
   YAML::Node parts = root["partitions"];
   if (!parts) throw ConfigError(root, "partitions", "missing: the controller needs at least one partition");
   if (!parts.IsSequence()) throw ConfigError(parts, "partitions", "expected a list");
+  bool cluster_prefers_fastest = prefer(root, "prefer", false);
   std::set<std::string> known;  // thousands of nodes: no linear search per name
   for (const NodeConfig& n : config.nodes) known.insert(n.name);
   for (size_t i = 0; i < parts.size(); ++i) {
@@ -137,6 +148,7 @@ void load_partitions(const YAML::Node& root, Config& config) {
     part.state = get_scalar<std::string>(p, "state", path + ".state", "up", "expected up, down, drain or inactive");
     if (part.state != "up" && part.state != "down" && part.state != "drain" && part.state != "inactive")
       throw ConfigError(p["state"], path + ".state", "expected up, down, drain or inactive");
+    part.prefer_fastest = prefer(p, path + ".prefer", cluster_prefers_fastest);
     if (part.is_default && config.default_partition())
       throw ConfigError(p, path + ".default", "a second default partition");
     config.partitions.push_back(std::move(part));
@@ -178,6 +190,8 @@ void load_full(const YAML::Node& root, Config& config) {
     if (!names.IsSequence()) throw ConfigError(names, key, "expected a list of names");
     for (const auto& n : names) list->push_back(n.as<std::string>());
   }
+  config.config_overrides =
+      get_scalar<bool>(root, "config_overrides", "config_overrides", false, "expected true or false");
   load_nodes(root, config);
   load_partitions(root, config);
 }

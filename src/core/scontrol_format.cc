@@ -384,7 +384,7 @@ std::string format_node_record(const pb::NodeInfo& node, bool one_liner) {
   r.line().add("ActiveFeatures", features);
   r.line().add("Gres", "(null)");
   r.line()
-      .add("NodeAddr", node.name())
+      .add("NodeAddr", node.address().empty() ? node.name() : node.address())
       .add("NodeHostName", node.hostname().empty() ? node.name() : node.hostname());
   if (!node.version().empty()) r.add("Version", node.version());
   if (!node.arch().empty()) r.line().add("OS", "Linux");
@@ -416,6 +416,9 @@ std::string format_node_record(const pb::NodeInfo& node, bool one_liner) {
   // controller's as measured at its last heartbeat, so a skew that would
   // break credentials shows where an operator already looks.
   r.line().add("ClockSkew", clock_skew_text(node.clock_skew_ms()));
+  // Drover extension: the agent's measured single-thread speed (cpu_speed.h),
+  // which `prefer: fastest` orders equal-weight nodes by; absent until reported.
+  if (node.cpu_speed() > 0) r.add("CpuSpeed", std::to_string(node.cpu_speed()));
   return r.render(one_liner);
 }
 

@@ -291,6 +291,11 @@ std::string cell_weight(const Line& line, int) {
   return min_plus(line, [](const pb::NodeInfo& n) { return uint64_t{n.weight()}; }, plain);
 }
 
+// Drover extension: the measured CPU speed (cpu_speed.h), 0 until reported.
+std::string cell_cpu_speed(const Line& line, int) {
+  return min_plus(line, [](const pb::NodeInfo& n) { return uint64_t{n.cpu_speed()}; }, plain);
+}
+
 std::string cell_cpus_aiot(const Line& line, int) {
   Tally t = tally(line);
   return std::to_string(t.cpus_alloc) + "/" + std::to_string(t.cpus_idle) + "/" +
@@ -401,6 +406,7 @@ constexpr Column kColumns[] = {
     {0, "allocmem", "ALLOCMEM", true, false, true, false, cell_alloc_mem},
     {'d', "disk", "TMP_DISK", true, false, true, false, cell_tmp_disk},
     {'w', "weight", "WEIGHT", true, false, true, false, cell_weight},
+    {0, "cpuspeed", "CPU_SPEED", true, false, true, false, cell_cpu_speed},
     {'f', "features", "AVAIL_FEATURES", true, true, false, false, cell_features},
     {'b', "features_act", "ACTIVE_FEATURES", true, true, false, false, cell_features_act},
     {'G', "gres", "GRES", true, true, false, false, cell_null},

@@ -79,9 +79,10 @@ void Controller::handle_hello(Request& request) {
   }
   // Agents stay connected while idle; node_timeout watches their heartbeats.
   request.session->conn->set_timeouts(std::chrono::seconds(0), std::chrono::seconds(config_.frame_timeout_s));
-  spdlog::info("node {} registered from {} ({} CPUs, {} MB, {}, version {}, clock skew {} ms, {} running jobs)",
+  spdlog::info("node {} registered from {} ({} CPUs, {} MB, {}, version {}, clock skew {} ms, CPU speed {}, "
+               "{} running jobs)",
                hello.node_name(), request.session->conn->peer(), hello.cpus(), hello.memory_mb(), hello.arch(),
-               hello.software_version(), rt.clock_skew_ms, hello.running_size());
+               hello.software_version(), rt.clock_skew_ms, hello.cpu_speed(), hello.running_size());
   out->set_accepted(true);
   out->set_cluster(config_.cluster);
   out->set_spool_dir(config_.spool_dir);

@@ -148,12 +148,14 @@ void Controller::run_schedule() {
     const NodeRuntime& rt = nodes_[i];
     snap.nodes.push_back({config_.nodes[i].cpus, rt.alloc_cpus, config_.nodes[i].memory_mb, rt.alloc_mem_mb,
                           config_.nodes[i].weight, rt.connected && !rt.down && !rt.drain, rt.exclusive_job});
+    snap.nodes.back().speed = rt.hello.cpu_speed();
   }
   std::map<std::string, size_t> part_index;
   for (const PartitionConfig& p : config_.partitions) {
     SchedPartition sp;
     for (const std::string& n : p.nodes) sp.nodes.push_back(node_index(n));
     sp.up = p.state == "up" || p.state == "drain";
+    sp.prefer_fastest = p.prefer_fastest;
     part_index[p.name] = snap.partitions.size();
     snap.partitions.push_back(std::move(sp));
   }

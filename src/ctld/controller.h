@@ -122,8 +122,11 @@ class Controller {
   // config_query.cc
   void handle_config(Request& request);
   void handle_reconfigure(Request& request);
-  // The reconfigure itself; "" or the error, with `detail` set.
-  std::string apply_config(const std::string& by, std::string& detail);
+  // Reconfigure (scontrol reconfigure and SIGHUP): re-reads the file and
+  // applies it, adding and removing nodes and partitions. Returns "" or the
+  // error (nothing changed then); `changes` gets one line per node or
+  // partition added or removed.
+  std::string reload_config(std::vector<std::string>& changes);
   // retention.cc
   // Drops finished jobs older than MinJobAge from memory, and every hour
   // purges the store of jobs past accounting retention.

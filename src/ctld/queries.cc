@@ -178,6 +178,8 @@ pb::NodeInfo Controller::node_info(const NodeConfig& node) const {
   info.set_detected_cpus(rt.hello.cpus());
   info.set_detected_memory_mb(rt.hello.memory_mb());
   info.set_hostname(rt.hello.hostname());
+  info.set_cpu_speed(rt.hello.cpu_speed());
+  info.set_address(node.address);
   for (const PartitionConfig& p : config_.partitions)
     if (std::find(p.nodes.begin(), p.nodes.end(), node.name) != p.nodes.end()) info.add_partitions(p.name);
   if (rt.down) {

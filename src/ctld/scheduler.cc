@@ -20,7 +20,8 @@ bool allowed(const SchedJob& job, size_t index) {
 }
 
 // Picks `job.nodes` nodes: the required ones, then by lowest weight, then
-// the tightest fit (fewest CPUs left over), then config order.
+// (prefer: fastest) the highest measured speed, then the tightest fit
+// (fewest CPUs left over), then config order.
 std::vector<size_t> choose_nodes(const SchedSnapshot& snap, const SchedJob& job) {
   std::vector<size_t> candidates;
   for (size_t index : job.required)
@@ -31,8 +32,11 @@ std::vector<size_t> choose_nodes(const SchedSnapshot& snap, const SchedJob& job)
       candidates.push_back(index);
   if (candidates.size() + job.required.size() < job.nodes) return {};
   auto leftover = [&](size_t i) { return snap.nodes[i].cpus - snap.nodes[i].alloc_cpus; };
+  bool fastest = snap.partitions[job.partition].prefer_fastest;
   std::stable_sort(candidates.begin(), candidates.end(), [&](size_t a, size_t b) {
     if (snap.nodes[a].weight != snap.nodes[b].weight) return snap.nodes[a].weight < snap.nodes[b].weight;
+    // prefer: fastest. Weight still wins, as an admin's explicit choice.
+    if (fastest && snap.nodes[a].speed != snap.nodes[b].speed) return snap.nodes[a].speed > snap.nodes[b].speed;
     if (leftover(a) != leftover(b)) return leftover(a) < leftover(b);
     return a < b;
   });

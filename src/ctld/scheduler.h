@@ -22,6 +22,7 @@ struct SchedNode {
   uint32_t weight = 1;
   bool usable = true;          // up and responding
   bool exclusive_job = false;  // runs an --exclusive job
+  uint32_t speed = 0;          // measured CPU speed (cpu_speed.h); 0: unknown
 };
 
 struct SchedJob {
@@ -42,6 +43,7 @@ struct SchedJob {
 struct SchedPartition {
   std::vector<size_t> nodes;          // indices into SchedSnapshot::nodes
   bool up = true;
+  bool prefer_fastest = false;        // equal weight: faster nodes first
 };
 
 struct SchedSnapshot {

@@ -21,13 +21,14 @@ std::string Controller::status_summary() const {
 }
 
 std::string Controller::reload(const std::string& by) {
-  std::string detail;
-  std::string error = apply_config(by, detail);
+  std::vector<std::string> changes;
+  std::string error = reload_config(changes);
   if (!error.empty()) {
     // The old configuration stays in force; a reload never drops jobs.
-    spdlog::error("reload refused, still running the previous configuration: {}: {}", error, detail);
-    return error + ": " + detail;
+    spdlog::error("reload refused, still running the previous configuration: {}", error);
+    return error;
   }
+  spdlog::info("reconfigured from {} by {}", config_.path, by);
   return "";
 }
 

@@ -97,6 +97,7 @@ awaitable<void> Agent::run() {
     hello.mutable_hello()->set_software_version(DROVER_VERSION);
     hello.mutable_hello()->set_node_name(options_.node_name);
     hello.mutable_hello()->set_clock_ms(now_ms());
+    hello.mutable_hello()->set_cpu_speed(options_.cpu_speed);
     auto add_ref = [](google::protobuf::RepeatedPtrField<pb::JobRef>* list, const JobKey& key) {
       pb::JobRef* ref = list->Add();
       ref->set_job_id(key.id);

@@ -22,6 +22,7 @@ struct AgentOptions {
   std::string state_dir;
   std::string stepd_path;
   int64_t clock_offset_s = 0;  // test hook: pretend this node's clock is off
+  uint32_t cpu_speed = 0;      // measured once at start (cpu_speed.h); reported in every hello
 };
 
 // What this machine has, as the agent reports it.

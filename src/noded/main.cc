@@ -8,6 +8,7 @@
 #include <csignal>
 
 #include "agent.h"
+#include "drover/cpu_speed.h"
 #include "drover/file_util.h"
 #include "drover/local_auth.h"
 #include "drover/sd_notify.h"
@@ -49,6 +50,8 @@ int main(int argc, char** argv) {
   app.add_option("--ready-wait-s", ready_wait_s,
                  "under systemd: report ready after this long even if the controller has not answered yet")
       ->default_val(15);
+  app.add_option("--cpu-speed", options.cpu_speed, "testing: report this CPU speed instead of measuring it")
+      ->group("");
   std::string stepd_path;
   app.add_option("--stepd", stepd_path, "the job supervisor to run (default: drover-stepd beside droverd)")->group("");
   app.set_version_flag("-V,--version", "droverd " DROVER_VERSION);
@@ -78,6 +81,11 @@ int main(int argc, char** argv) {
   if (auth_socket.empty()) auth_socket = config->auth_socket;
   if (Status s = start_local_auth_service(io, auth_socket, *key, config->ttl_s); !s)
     spdlog::warn("{}; users who cannot read the key cannot use Drover from this host", s.error());
+  // Measured before the agent starts, while no job competes for the CPU.
+  if (options.cpu_speed == 0) {
+    options.cpu_speed = measure_cpu_speed();
+    spdlog::info("node {}: measured CPU speed {}", options.node_name, options.cpu_speed);
+  }
   Agent agent(io, *config, *key, options);
   agent.set_notifier(&notifier);
   agent.start();

@@ -95,7 +95,8 @@ TEST(Constraint, AndOrBracketsCounts) {
 
 TEST(JobRequest, PlacementAndPerNodeResources) {
   Config config;
-  config.nodes = {{"n1", 4, 1000, 1, {"fast"}}, {"n2", 2, 1000, 1, {"slow"}}, {"n3", 2, 1000, 1, {"slow"}}};
+  config.nodes = {{"n1", 4, 1000, 1, {"fast"}, ""}, {"n2", 2, 1000, 1, {"slow"}, ""},
+                  {"n3", 2, 1000, 1, {"slow"}, ""}};
   PartitionConfig part{"p", {"n1", "n2"}, true};
   pb::JobSpec spec;
   spec.set_nodelist("n2");
