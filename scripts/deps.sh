@@ -7,6 +7,9 @@ packages=(cmake g++ ninja-build libboost-dev libprotobuf-dev protobuf-compiler l
 # The workflow tools the integration tests run unmodified against a cluster
 # (tests/integration/test_tool_*.sh); each test is skipped if its tool is absent.
 packages+=(snakemake r-cran-rslurm r-cran-batchtools toil)
+# Metrics and status page (tests/integration/test_metrics.sh, test_status_page.sh):
+# curl scrapes, Debian's chromium renders the page headless.
+packages+=(curl chromium)
 # One dpkg-query for all of them, so that a run with nothing missing is quick.
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null |
             awk '$NF == "installed" && $(NF-1) == "ok" { print $1 }' || true)

@@ -73,6 +73,10 @@ struct Config {
   // Slurm's DependencyParameters=kill_invalid_depend: cancel a job whose
   // dependency can never be satisfied instead of leaving it pending.
   bool kill_invalid_depend = false;
+  // Metrics and status page (issue 5 item 6): the controller serves
+  // /metrics and / over HTTP on this address and port; port 0: off.
+  uint16_t metrics_port = 0;
+  std::string metrics_address = "0.0.0.0";
   std::vector<NodeConfig> nodes;
   std::vector<PartitionConfig> partitions;
 
