@@ -100,7 +100,9 @@ TEST(HttpMessageTest, ArbitraryPrefixesNeverCrashAndStayBounded) {
       std::string mutated = base;
       mutated[i] = static_cast<char>(c);
       HttpParse p = parse_http_request(mutated, 8192);
-      if (p.outcome == Outcome::kComplete) EXPECT_EQ(p.request.path.front(), '/');
+      if (p.outcome == Outcome::kComplete) {
+        EXPECT_EQ(p.request.path.front(), '/');
+      }
     }
 }
 

@@ -1,4 +1,4 @@
-#include "job_counts.h"
+#include "../../src/ctld/job_counts.h"
 
 #include <gtest/gtest.h>
 
@@ -6,7 +6,7 @@
 #include <set>
 #include <sstream>
 
-#include "metrics.h"
+#include "../../src/ctld/metrics.h"
 
 namespace drover {
 namespace {
@@ -157,7 +157,7 @@ void lint_exposition(const std::string& text) {
       if (current_type == "histogram")
         ours = name == current + "_bucket" || name == current + "_sum" || name == current + "_count";
       EXPECT_TRUE(ours) << "sample outside its family " << current << ": " << line;
-      std::string value = m[6];
+      std::string value = m[5];
       if (value != "+Inf" && value != "-Inf" && value != "NaN") {
         size_t used = 0;
         std::stod(value, &used);

@@ -47,20 +47,20 @@ TEST(PromTextTest, WritesFamiliesAndLabelledSamples) {
 }
 
 TEST(PromTextTest, HistogramBucketsAreCumulativeWithInfAndSumAndCount) {
-  PromHistogram h({0.1, 1, 0.01});  // bounds are sorted
-  for (double v : {0.005, 0.01, 0.05, 0.5, 5.0}) h.observe(v);
-  EXPECT_EQ(h.cumulative(0), 2u);  // <= 0.01, the boundary included (le)
+  PromHistogram h({0.25, 1, 0.125});  // bounds are sorted
+  for (double v : {0.0625, 0.125, 0.1875, 0.5, 4.0}) h.observe(v);
+  EXPECT_EQ(h.cumulative(0), 2u);  // <= 0.125, the boundary included (le)
   EXPECT_EQ(h.cumulative(1), 3u);
   EXPECT_EQ(h.cumulative(2), 4u);
   EXPECT_EQ(h.count(), 5u);
   PromWriter w;
   w.histogram("x_seconds", {{"type", "submit"}}, h);
   EXPECT_EQ(w.text(),
-            "x_seconds_bucket{type=\"submit\",le=\"0.01\"} 2\n"
-            "x_seconds_bucket{type=\"submit\",le=\"0.1\"} 3\n"
+            "x_seconds_bucket{type=\"submit\",le=\"0.125\"} 2\n"
+            "x_seconds_bucket{type=\"submit\",le=\"0.25\"} 3\n"
             "x_seconds_bucket{type=\"submit\",le=\"1\"} 4\n"
             "x_seconds_bucket{type=\"submit\",le=\"+Inf\"} 5\n"
-            "x_seconds_sum{type=\"submit\"} 5.565\n"
+            "x_seconds_sum{type=\"submit\"} 4.875\n"
             "x_seconds_count{type=\"submit\"} 5\n");
 }
 

@@ -1,4 +1,4 @@
-#include "status_page.h"
+#include "../../src/ctld/status_page.h"
 
 #include <gtest/gtest.h>
 
