@@ -176,7 +176,9 @@ int up(const UpOptions& options) {
                started);
   if (Result<Config> full = load_config(config, ConfigScope::kFull); full && full->metrics_port != 0)
     std::fprintf(stderr, "drover: status page and metrics at http://%s:%u/\n",
-                 full->metrics_address == "0.0.0.0" ? "127.0.0.1" : full->metrics_address.c_str(),
+                 full->metrics_address == "0.0.0.0"                    ? "127.0.0.1"
+                 : full->metrics_address.find(':') != std::string::npos ? ("[" + full->metrics_address + "]").c_str()
+                                                                         : full->metrics_address.c_str(),
                  unsigned{full->metrics_port});
   std::printf("export DROVER_CONF=%s\n", config.c_str());
   return 0;

@@ -17,7 +17,9 @@ constexpr size_t kStatusRows = 50;     // per table of the status page
 constexpr size_t kFinishedRows = 20;
 constexpr int kStatusRefreshS = 10;
 
+// "+1.2 s", "-0.3 s"; under 50 ms is "0.0 s" (not "-0.0 s").
 std::string clock_skew_text(int64_t ms) {
+  if (ms > -50 && ms < 50) return "0.0 s";
   char buf[32];
   std::snprintf(buf, sizeof buf, "%+.1f s", static_cast<double>(ms) / 1000.0);
   return buf;
