@@ -78,7 +78,7 @@ class JobStore {
   uint64_t groups_committed() const { return groups_; }
 
   // Metrics (issue 5 item 6): called on the worker after each group commit
-  // with its number of writes, the time BEGIN..COMMIT took, the time of the
+  // with its number of writes, the time it took (pre-commit work included), the time of the
   // COMMIT alone (the sync), and whether it succeeded. Set before the first write.
   using CommitObserver = std::function<void(size_t writes, double commit_s, double sync_s, bool ok)>;
   void set_commit_observer(CommitObserver observer) { commit_observer_ = std::move(observer); }

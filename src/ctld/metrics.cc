@@ -97,7 +97,8 @@ std::string Metrics::render(const std::vector<NodeGauge>& nodes, int64_t start_t
 
   w.family("drover_store_commit_writes", "Writes committed together in one group commit of the job store.", "histogram");
   w.histogram("drover_store_commit_writes", {}, commit_writes_);
-  w.family("drover_store_commit_seconds", "Time one group commit took, BEGIN to COMMIT.", "histogram");
+  w.family("drover_store_commit_seconds", "Time one group commit took: its writes' spool files, the transaction and the sync.",
+           "histogram");
   w.histogram("drover_store_commit_seconds", {}, commit_seconds_);
   w.family("drover_store_sync_seconds", "Time the COMMIT of a group took (SQLite's sync to disk).", "histogram");
   w.histogram("drover_store_sync_seconds", {}, sync_seconds_);

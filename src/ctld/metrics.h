@@ -31,7 +31,8 @@ class Metrics {
   // `type`: the message's oneof field name ("submit", "list_jobs").
   void observe_rpc(std::string_view type, double seconds);
   // One group commit of the job store: how many writes it held, how long
-  // BEGIN..COMMIT took and how long the COMMIT (the sync) alone took.
+  // it took (the writes' spool files, the transaction, the sync) and how
+  // long the COMMIT (the sync) alone took.
   void observe_commit(size_t writes, double commit_seconds, double sync_seconds, bool ok);
   void count_http_response(int status);
 
