@@ -12,6 +12,9 @@ packages+=(snakemake r-cran-rslurm r-cran-batchtools toil)
 packages+=(systemd-container mmdebstrap)
 # perf: bench/run.sh times start-up with hyperfine; bench/micro needs Google Benchmark.
 packages+=(hyperfine libbenchmark-dev)
+# Metrics and status page (tests/integration/test_metrics.sh, test_status_page.sh):
+# curl scrapes, Debian's chromium renders the page headless.
+packages+=(curl chromium)
 # One dpkg-query for all of them, so that a run with nothing missing is quick.
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null |
             awk '$NF == "installed" && $(NF-1) == "ok" { print $1 }' || true)

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 targets=("$@")
-[ ${#targets[@]} -gt 0 ] || targets=(frame sbatch_script hostlist time_size config)
+[ ${#targets[@]} -gt 0 ] || targets=(frame sbatch_script hostlist time_size config http_request)
 build=${DROVER_FUZZ_BUILD:-build-fuzz}
 
 # clang and its libFuzzer runtime (Debian: clang, libclang-rt-14-dev).

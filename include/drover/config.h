@@ -84,6 +84,10 @@ struct Config {
   // where an agent detects less (drover up's nodes all share one machine),
   // so check-config reports a shortfall as a note, not a problem.
   bool config_overrides = false;
+  // Metrics and status page (issue 5 item 6): the controller serves
+  // /metrics and / over HTTP on this address and port; port 0: off.
+  uint16_t metrics_port = 0;
+  std::string metrics_address = "0.0.0.0";
   std::vector<NodeConfig> nodes;
   std::vector<PartitionConfig> partitions;
   // cgroups (agents): `cgroups: auto` puts each job in a cgroup v2 of its

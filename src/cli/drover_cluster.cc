@@ -62,6 +62,7 @@ std::string write_config(const std::string& dir, int nodes) {
       << "kill_wait: 5\n"
       << "job_hostname_is_node: true\n"
       << "config_overrides: true  # every node is this machine: the sizes below are pretend\n"
+      << "metrics: {port: " << free_port() << ", address: 127.0.0.1}  # /metrics and the status page\n"
       << "nodes:\n"
       << "  - {names: node1, cpus: 4, memory_mb: 1024, weight: 1, features: [pi3bplus], address: 127.0.0.1}\n";
   // The nodes' names do not resolve: they are all this machine (check-config resolves the address).
@@ -176,6 +177,12 @@ int up(const UpOptions& options) {
   }
   std::fprintf(stderr, "drover: cluster in %s is up: %zu nodes (%d daemons started)\n", dir.c_str(), names.size(),
                started);
+  if (Result<Config> full = load_config(config, ConfigScope::kFull); full && full->metrics_port != 0)
+    std::fprintf(stderr, "drover: status page and metrics at http://%s:%u/\n",
+                 full->metrics_address == "0.0.0.0"                    ? "127.0.0.1"
+                 : full->metrics_address.find(':') != std::string::npos ? ("[" + full->metrics_address + "]").c_str()
+                                                                         : full->metrics_address.c_str(),
+                 unsigned{full->metrics_port});
   std::printf("export DROVER_CONF=%s\n", config.c_str());
   return 0;
 }

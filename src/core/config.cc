@@ -1,5 +1,7 @@
 #include "drover/config.h"
 
+#include <arpa/inet.h>
+
 #include <yaml-cpp/yaml.h>
 
 #include <cstdlib>
@@ -155,6 +157,22 @@ void load_partitions(const YAML::Node& root, Config& config) {
   }
 }
 
+// metrics: {port: 9817, address: 0.0.0.0} (issue 5 item 6: metrics and status page).
+void load_metrics(const YAML::Node& root, Config& config) {
+  YAML::Node m = root["metrics"];
+  if (!m) return;
+  if (!m.IsMap()) throw ConfigError(m, "metrics", "expected a map {port, address}");
+  uint32_t port = get_scalar<uint32_t>(m, "port", "metrics.port", 0, "expected a port number (0: off)");
+  if (port > 65535) throw ConfigError(m["port"], "metrics.port", "expected a port number (0: off)");
+  config.metrics_port = static_cast<uint16_t>(port);
+  config.metrics_address =
+      get_scalar<std::string>(m, "address", "metrics.address", config.metrics_address, "expected an IP address");
+  in6_addr probe{};
+  if (inet_pton(AF_INET, config.metrics_address.c_str(), &probe) != 1 &&
+      inet_pton(AF_INET6, config.metrics_address.c_str(), &probe) != 1)
+    throw ConfigError(m["address"], "metrics.address", "expected an IP address, such as 0.0.0.0 or 127.0.0.1");
+}
+
 void load_full(const YAML::Node& root, Config& config) {
   config.state_dir = get_scalar<std::string>(root, "state_dir", "state_dir", config.state_dir, "expected a path");
   config.spool_dir = get_scalar<std::string>(root, "spool_dir", "spool_dir", config.spool_dir, "expected a path");
@@ -192,6 +210,7 @@ void load_full(const YAML::Node& root, Config& config) {
   }
   config.config_overrides =
       get_scalar<bool>(root, "config_overrides", "config_overrides", false, "expected true or false");
+  load_metrics(root, config);
   load_nodes(root, config);
   load_partitions(root, config);
 }

@@ -17,7 +17,8 @@ const std::set<std::string> kTopKeys = {
     "kill_wait", "inactive_limit", "max_array_size", "min_job_age_s", "accounting_retention_days",
     "max_connections", "client_idle_timeout_s", "frame_timeout_s", "return_to_service", "job_hostname_is_node",
     "kill_invalid_depend", "admin_uids", "admin_users", "admin_groups", "nodes", "partitions", "prefer",
-    "config_overrides"};
+    "config_overrides", "metrics", "cgroups", "cgroup_mount"};
+const std::set<std::string> kMetricsKeys = {"port", "address"};
 const std::set<std::string> kControllerKeys = {"host", "port"};
 const std::set<std::string> kAuthKeys = {"key_file", "ttl_s", "max_clock_skew_s", "socket"};
 const std::set<std::string> kNodeKeys = {"names", "cpus", "memory_mb", "weight", "features", "address"};
@@ -50,6 +51,7 @@ std::vector<CheckFinding> check_unknown_keys(const std::string& yaml_text) {
   unknown_in(root, kTopKeys, "", out);
   unknown_in(root["controller"], kControllerKeys, "controller.", out);
   unknown_in(root["auth"], kAuthKeys, "auth.", out);
+  unknown_in(root["metrics"], kMetricsKeys, "metrics.", out);
   for (const auto& [list, keys] : {std::pair{"nodes", &kNodeKeys}, std::pair{"partitions", &kPartitionKeys}}) {
     YAML::Node seq = root[list];
     if (!seq.IsSequence()) continue;

@@ -26,6 +26,12 @@ Controller::Controller(asio::io_context& io, Config config, ClusterKey key, std:
       node_timer_(io),
       purge_timer_(io) {
   for (size_t i = 0; i < config_.nodes.size(); ++i) node_by_name_[config_.nodes[i].name] = i;
+  std::vector<std::string> partitions;
+  for (const PartitionConfig& p : config_.partitions) partitions.push_back(p.name);
+  metrics_ = std::make_unique<Metrics>(partitions);  // metrics: counts, and the store's commits
+  store_->set_commit_observer([this](size_t writes, double commit_s, double sync_s, bool ok) {
+    asio::post(io_, [this, writes, commit_s, sync_s, ok] { metrics_->observe_commit(writes, commit_s, sync_s, ok); });
+  });
   admin_uids_.insert(config_.admin_uids.begin(), config_.admin_uids.end());
   for (const std::string& name : config_.admin_users) {
     if (struct passwd* pw = getpwnam(name.c_str())) admin_uids_.insert(pw->pw_uid);
@@ -47,6 +53,13 @@ void Controller::start() {
   // freed pages back so the controller's RSS is its records (glibc keeps
   // them otherwise).
   ::malloc_trim(0);
+  started_at_s_ = now();
+  if (config_.metrics_port != 0) {  // metrics and status page
+    http_ = std::make_unique<HttpServer>(
+        io_, config_.metrics_address, config_.metrics_port, [this](const HttpRequest& r) { return serve_http(r); },
+        [this](int status) { metrics_->count_http_response(status); });
+    http_->start();
+  }
   asio::co_spawn(io_, listen(), asio::detached);
   check_nodes();
   purge_old_jobs();
@@ -91,6 +104,7 @@ void Controller::recover() {
     if (job.spec().allocation() && job.state() == pb::JOB_RUNNING) allocations_[id] = now();  // holders get a grace period
     if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
     track_dependency(job);
+    metrics_->jobs().update(job, /*restored=*/true);
     jobs_.emplace(id, std::move(job));
   }
   spdlog::info("recovered {} jobs ({} pending, {} running or completing; {} older finished ones left to sacct); "
@@ -109,6 +123,7 @@ size_t Controller::node_index(const std::string& name) const {
 
 void Controller::persist(std::vector<pb::JobRecord> records, std::function<void(Status)> done) {
   store_->set_next_job_id(next_job_id_);
+  for (const pb::JobRecord& record : records) note_job(record);
   JobStore::Write write;
   write.records = std::move(records);
   write.done = done ? std::move(done) : [](Status s) {
@@ -143,6 +158,7 @@ void Controller::request_schedule() {
 }
 
 void Controller::run_schedule() {
+  ScopedTimer pass_timer([this](double s) { metrics_->observe_schedule_pass(s); });
   SchedSnapshot snap;
   for (size_t i = 0; i < config_.nodes.size(); ++i) {
     const NodeRuntime& rt = nodes_[i];
@@ -168,6 +184,7 @@ void Controller::run_schedule() {
   for (auto& [id, job] : jobs_) {
     if (job.state() != pb::JOB_PENDING || job.priority() == 0) continue;
     if (job.reason() == "PartitionTimeLimit") continue;
+    OnScopeExit note_reason([&] { note_job(job); });  // metrics: the reason this pass leaves it with
     if (waiting.count(id)) continue;
     if (job.dependency_failed()) {  // permanent, also after a release
       if (job.reason() != "DependencyNeverSatisfied") job.set_reason("DependencyNeverSatisfied");
@@ -211,7 +228,10 @@ void Controller::run_schedule() {
   if (!changed.empty()) persist(std::move(changed));
   SchedPlan plan = schedule(std::move(snap));
   for (const SchedWait& wait : plan.waits)
-    if (pb::JobRecord* job = find_job(wait.job_id)) job->set_reason(wait.reason);
+    if (pb::JobRecord* job = find_job(wait.job_id)) {
+      job->set_reason(wait.reason);
+      note_job(*job);
+    }
   for (const SchedStart& start : plan.starts)
     start_job(start.job_id, start.nodes, start.cpus_per_node, start.mem_per_node_mb);
 }

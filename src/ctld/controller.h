@@ -26,7 +26,9 @@
 #include "drover/dependency.h"
 #include "drover/log_limiter.h"
 #include "drover/sd_notify.h"
+#include "http_server.h"
 #include "job_store.h"
+#include "metrics.h"
 
 namespace drover {
 
@@ -230,6 +232,19 @@ class Controller {
   ServiceNotifier* notifier_ = nullptr;  // systemd; null when not wanted
   // perf: spool directories written since start (spool.h: written at launch).
   std::unordered_set<uint32_t> spooled_;
+
+  // Metrics and status page (issue 5 item 6): metrics.h, http_routes.cc.
+  // The one hook for job changes: brings the metrics' counts in step with a
+  // record in memory. Called by persist() and wherever a record changes
+  // without being persisted (submission, scheduler reasons).
+  void note_job(const pb::JobRecord& job) { metrics_->jobs().update(job); }
+  // GET / (status page) and /metrics.
+  HttpResponse serve_http(const HttpRequest& request);
+  std::string render_metrics();
+  std::string render_status_page_html();
+  std::unique_ptr<Metrics> metrics_;
+  std::unique_ptr<HttpServer> http_;
+  int64_t started_at_s_ = 0;
 };
 
 }  // namespace drover

@@ -114,6 +114,7 @@ void Controller::warn_limited(const std::string& kind, const std::string& messag
 }
 
 void Controller::on_frame(const std::shared_ptr<Session>& session, const std::string& body) {
+  const auto received = ScopedTimer::Clock::now();  // metrics: RPC latency includes verification
   Result<Opened> opened = open_envelope(body, Verifier{&key_, config_.max_clock_skew_s, &replays_, true}, now());
   if (opened && !opened->clock_error.empty()) {
     // Genuine, but the sender's clock is off: an agent is told (and its
@@ -132,6 +133,8 @@ void Controller::on_frame(const std::shared_ptr<Session>& session, const std::st
   }
   Request request{session, opened->cred.uid(), opened->cred.gid(), opened->cred.issued_s(),
                   std::move(opened->message)};
+  ScopedTimer rpc_timer(
+      [this, kind = request.message.kind_case()](double s) { metrics_->observe_rpc(rpc_type_name(kind), s); }, received);
   if (size_t node = node_index(session->node); node != SIZE_MAX) nodes_[node].last_seen_s = now();  // any word counts
   auto route = routes().find(request.message.kind_case());
   if (route == routes().end()) {

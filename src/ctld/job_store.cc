@@ -2,6 +2,8 @@
 
 #include <sqlite3.h>
 
+#include <chrono>
+
 #include <spdlog/spdlog.h>
 
 #include "drover/job_state.h"
@@ -327,7 +329,12 @@ void JobStore::run() {
       for (auto& task : tasks) task();
       continue;
     }
+    auto begun = std::chrono::steady_clock::now();
+    size_t writes = group.size();
     Status result = commit(group, next_id);
+    if (commit_observer_)
+      commit_observer_(writes, std::chrono::duration<double>(std::chrono::steady_clock::now() - begun).count(),
+                       last_sync_s_, static_cast<bool>(result));
     if (!result) spdlog::error("job store: commit of {} writes failed: {}", group.size(), result.error());
     for (Write& w : group) {
       if (!w.done) continue;
@@ -379,7 +386,9 @@ Status JobStore::commit(std::vector<Write>& group, uint32_t next_job_id) {
                      std::to_string(next_job_id) + ");";
   s = exec(db_, meta.c_str());
   if (s && commit_fault_) s = commit_fault_();
+  auto syncing = std::chrono::steady_clock::now();
   if (s) s = exec(db_, "COMMIT;");
+  last_sync_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - syncing).count();
   if (!s) {
     exec(db_, "ROLLBACK;");
     return Status::fail("commit failed: " + s.error());

@@ -90,6 +90,12 @@ class JobStore {
   // Groups committed and records written so far (for logs and benchmarks).
   uint64_t groups_committed() const { return groups_; }
 
+  // Metrics (issue 5 item 6): called on the worker after each group commit
+  // with its number of writes, the time it took (pre-commit work included), the time of the
+  // COMMIT alone (the sync), and whether it succeeded. Set before the first write.
+  using CommitObserver = std::function<void(size_t writes, double commit_s, double sync_s, bool ok)>;
+  void set_commit_observer(CommitObserver observer) { commit_observer_ = std::move(observer); }
+
   // Fault injection for tests: runs on the worker just before each COMMIT;
   // a failure rolls the group back as a failed sync would. Set before the
   // first write.
@@ -112,6 +118,8 @@ class JobStore {
   uint32_t next_job_id_ = 1;
   std::atomic<uint64_t> groups_ = 0;
   std::function<Status()> commit_fault_;
+  CommitObserver commit_observer_;
+  double last_sync_s_ = 0;  // worker only
   std::thread worker_;
 };
 

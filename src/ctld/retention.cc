@@ -38,6 +38,7 @@ void Controller::purge_old_jobs() {
                   t - it->second.end_time());
     if (const std::string& token = it->second.spec().submit_token(); !token.empty()) submit_tokens_.erase(token);
     spools.insert(it->second.array_job_id() ? it->second.array_job_id() : it->first);
+    metrics_->jobs().forget(it->first);
     it = jobs_.erase(it);
     ++dropped;
   }

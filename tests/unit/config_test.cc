@@ -358,3 +358,37 @@ TEST_F(ConfigFile, KillInvalidDepend) {
 
 }  // namespace
 }  // namespace drover
+
+// Metrics and status page (issue 5 item 6).
+namespace drover {
+namespace {
+
+class MetricsConfig : public ConfigFile {};
+
+TEST_F(MetricsConfig, OffByDefaultAndReadWhenGiven) {
+  Result<Config> off = load(kDesignExample);
+  ASSERT_TRUE(off) << off.error();
+  EXPECT_EQ(off->metrics_port, 0);
+  Result<Config> on = load(std::string(kDesignExample) + "metrics: {port: 9817, address: 127.0.0.1}\n");
+  ASSERT_TRUE(on) << on.error();
+  EXPECT_EQ(on->metrics_port, 9817);
+  EXPECT_EQ(on->metrics_address, "127.0.0.1");
+  Result<Config> v6 = load(std::string(kDesignExample) + "metrics: {port: 9817, address: \"::\"}\n");
+  ASSERT_TRUE(v6) << v6.error();
+  EXPECT_EQ(v6->metrics_address, "::");
+  Result<Config> port_only = load(std::string(kDesignExample) + "metrics: {port: 9817}\n");
+  ASSERT_TRUE(port_only) << port_only.error();
+  EXPECT_EQ(port_only->metrics_address, "0.0.0.0");
+}
+
+TEST_F(MetricsConfig, BadValuesNameTheKeyAndLine) {
+  EXPECT_TRUE(Contains(error_of(std::string(kDesignExample) + "metrics: {port: 70000}\n"),
+                       "line 12: metrics.port: expected a port number (0: off)"));
+  EXPECT_TRUE(Contains(error_of(std::string(kDesignExample) + "metrics: {port: 9817, address: head}\n"),
+                       "metrics.address: expected an IP address"));
+  EXPECT_TRUE(Contains(error_of(std::string(kDesignExample) + "metrics: 9817\n"),
+                       "metrics: expected a map {port, address}"));
+}
+
+}  // namespace
+}  // namespace drover

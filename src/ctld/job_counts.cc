@@ -1,0 +1,70 @@
+#include "job_counts.h"
+
+#include <algorithm>
+
+#include "drover/job_state.h"
+
+namespace drover {
+
+void JobCounts::seed(const std::string& partition) {
+  for (pb::JobState s : {pb::JOB_PENDING, pb::JOB_RUNNING, pb::JOB_SUSPENDED, pb::JOB_COMPLETED, pb::JOB_CANCELLED,
+                         pb::JOB_FAILED, pb::JOB_TIMEOUT, pb::JOB_NODE_FAIL})
+    by_state_.try_emplace({std::string(job_state_long(s)), partition}, 0);
+  by_state_.try_emplace({"COMPLETING", partition}, 0);
+  submissions_.try_emplace(partition, 0);
+}
+
+void JobCounts::add(const Entry& e, int64_t delta) {
+  by_state_[{e.state, e.partition}] += delta;
+  if (e.state == "PENDING") pending_by_reason_[{e.partition, e.reason}] += delta;
+}
+
+void JobCounts::update(const pb::JobRecord& job, bool restored) {
+  Entry now;
+  now.state = job_is_completing(job) ? "COMPLETING" : std::string(job_state_long(job.state()));
+  now.partition = job.partition();
+  now.finished = job_state_is_finished(job.state());
+  if (job.state() == pb::JOB_PENDING) now.reason = job.reason().empty() ? "None" : job.reason();
+  uint32_t id = job.job_id();
+  auto it = jobs_.find(id);
+  bool was_finished = false;
+  if (it == jobs_.end()) {
+    // A new record that is pending was submitted; one that starts out
+    // running is an array task split off its array's record.
+    if (!restored && job.state() == pb::JOB_PENDING && !job.is_array_task()) ++submissions_[now.partition];
+    it = jobs_.emplace(id, Entry{}).first;
+  } else {
+    const Entry& before = it->second;
+    if (before.state == now.state && before.partition == now.partition && before.reason == now.reason) return;
+    was_finished = before.finished;
+    add(before, -1);
+  }
+  add(now, +1);
+  // A change between COMPLETING and the final state is not a second end.
+  bool ended = now.finished && !was_finished;
+  if (ended) {
+    // COMPLETING is counted under the state the job ended in.
+    if (!restored) ++completions_[{now.partition, std::string(job_state_long(job.state()))}];
+    recent_finished_.erase(std::remove(recent_finished_.begin(), recent_finished_.end(), id), recent_finished_.end());
+    recent_finished_.push_front(id);
+    if (recent_finished_.size() > kRecent) recent_finished_.pop_back();
+  }
+  if (job.state() == pb::JOB_PENDING) pending_ids_.insert(id);
+  else pending_ids_.erase(id);
+  if (job_state_is_active(job.state())) running_ids_.insert(id);
+  else running_ids_.erase(id);
+  it->second = std::move(now);
+}
+
+void JobCounts::forget(uint32_t job_id) {
+  auto it = jobs_.find(job_id);
+  if (it == jobs_.end()) return;
+  add(it->second, -1);
+  jobs_.erase(it);
+  pending_ids_.erase(job_id);
+  running_ids_.erase(job_id);
+  recent_finished_.erase(std::remove(recent_finished_.begin(), recent_finished_.end(), job_id),
+                         recent_finished_.end());
+}
+
+}  // namespace drover

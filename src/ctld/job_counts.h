@@ -1,0 +1,70 @@
+// JobCounts: how many jobs are in each state, kept up to date as records
+// change, so /metrics and the status page never walk the job table.
+//
+// The controller calls update() after every change to a record in memory
+// (one hook: Controller::note_job) and forget() when a record leaves memory
+// (MinJobAge). It remembers each job's last (state, partition, reason) and
+// moves one count when that changes; submissions and completions are
+// counted on the transitions. Controller thread only.
+#pragma once
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <set>
+#include <string>
+#include <unordered_map>
+#include <utility>
+
+#include "drover.pb.h"
+
+namespace drover {
+
+class JobCounts {
+ public:
+  // (state long name, partition) -> jobs in memory; COMPLETING for a
+  // finished job whose processes are still being killed, as squeue shows it.
+  using StateCounts = std::map<std::pair<std::string, std::string>, int64_t>;
+  // (partition, reason) -> pending jobs.
+  using ReasonCounts = std::map<std::pair<std::string, std::string>, int64_t>;
+
+  // `restored`: loaded at start-up; neither a submission nor a completion.
+  void update(const pb::JobRecord& job, bool restored = false);
+  void forget(uint32_t job_id);
+  // Makes these series exist at zero, so they do not appear from nowhere.
+  void seed(const std::string& partition);
+
+  const StateCounts& by_state() const { return by_state_; }
+  const ReasonCounts& pending_by_reason() const { return pending_by_reason_; }
+  const std::map<std::string, uint64_t>& submissions() const { return submissions_; }
+  // (partition, final state) -> jobs that ended.
+  const std::map<std::pair<std::string, std::string>, uint64_t>& completions() const { return completions_; }
+  // Ids of pending and of running (or suspended) jobs, in id order: the
+  // status page shows the first few of each.
+  const std::set<uint32_t>& pending_ids() const { return pending_ids_; }
+  const std::set<uint32_t>& running_ids() const { return running_ids_; }
+  // Jobs that ended most recently, newest first (at most kRecent).
+  const std::deque<uint32_t>& recent_finished() const { return recent_finished_; }
+  size_t tracked() const { return jobs_.size(); }
+
+  static constexpr size_t kRecent = 50;
+
+ private:
+  struct Entry {
+    std::string state;  // long name, or COMPLETING
+    std::string partition;
+    std::string reason;  // pending jobs only
+    bool finished = false;
+  };
+  void add(const Entry& e, int64_t delta);
+
+  std::unordered_map<uint32_t, Entry> jobs_;
+  StateCounts by_state_;
+  ReasonCounts pending_by_reason_;
+  std::map<std::string, uint64_t> submissions_;
+  std::map<std::pair<std::string, std::string>, uint64_t> completions_;
+  std::set<uint32_t> pending_ids_;
+  std::set<uint32_t> running_ids_;
+  std::deque<uint32_t> recent_finished_;
+};
+
+}  // namespace drover
