@@ -44,7 +44,7 @@ foreach(unit ${DROVER_UNITS})
     set(component node)
   endif()
   install(CODE "
-    set(unit_dir \"\$ENV{DESTDIR}\${CMAKE_INSTALL_PREFIX}/lib/systemd/system\")
+    set(unit_dir \"\${CMAKE_INSTALL_PREFIX}/lib/systemd/system\")
     file(READ \"${unit}\" text)
     string(REGEX REPLACE \"=([-@:+!]*)/[^ \\n=]*/(droverctld|droverd) \" \"=\\\\1\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_SBINDIR}/\\\\2 \" text \"\${text}\")
     string(REGEX REPLACE \"=([-@:+!]*)/[^ \\n=]*/(droverctld|droverd)\\n\" \"=\\\\1\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_SBINDIR}/\\\\2\\n\" text \"\${text}\")
@@ -66,12 +66,12 @@ install(CODE "
   else()
     set(drover_etc \"\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_SYSCONFDIR}/drover\")
   endif()
-  file(INSTALL \"${CMAKE_SOURCE_DIR}/conf/picluster.yaml\" DESTINATION \"\$ENV{DESTDIR}\${drover_etc}\"
+  file(INSTALL \"${CMAKE_SOURCE_DIR}/conf/picluster.yaml\" DESTINATION \"\${drover_etc}\"
        RENAME drover.yaml.example PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
   if(EXISTS \"\$ENV{DESTDIR}\${drover_etc}/drover.yaml\")
     message(STATUS \"Keeping: \$ENV{DESTDIR}\${drover_etc}/drover.yaml (the example is drover.yaml.example)\")
   else()
-    file(INSTALL \"${CMAKE_SOURCE_DIR}/conf/picluster.yaml\" DESTINATION \"\$ENV{DESTDIR}\${drover_etc}\"
+    file(INSTALL \"${CMAKE_SOURCE_DIR}/conf/picluster.yaml\" DESTINATION \"\${drover_etc}\"
          RENAME drover.yaml PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
   endif()
 " COMPONENT client)
@@ -109,6 +109,14 @@ set(CPACK_PACKAGE_VENDOR "Drover")
 set(CPACK_PACKAGE_CONTACT "Drover maintainers <drover@localhost>")
 set(CPACK_PACKAGE_VERSION ${PROJECT_VERSION})
 set(CPACK_PACKAGING_INSTALL_PREFIX /usr)
+set(CPACK_INSTALL_PREFIX /usr)
+# Install with DESTDIR=<staging> and the real prefix /usr (file(INSTALL)
+# adds DESTDIR itself), so that the unit
+# rewriting and the /etc rule above see /usr, not the staging directory.
+set(CPACK_SET_DESTDIR ON)
+# Debug information stays in the build tree: stripped, the packages are a
+# few MB instead of 90.
+set(CPACK_STRIP_FILES ON)
 set(CPACK_PACKAGE_DIRECTORY ${CMAKE_BINARY_DIR}/packages)
 set(CPACK_DEB_COMPONENT_INSTALL ON)
 set(CPACK_COMPONENTS_ALL controller node client)
