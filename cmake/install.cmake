@@ -144,7 +144,8 @@ set(CPACK_DEBIAN_CONTROLLER_PACKAGE_NAME drover-controller)
 set(CPACK_COMPONENT_CONTROLLER_DESCRIPTION "Drover workload manager: controller
  droverctld, which schedules batch jobs and job arrays onto the nodes' agents.
  Install it on the head node. Its state is in /var/lib/drover.")
-set(CPACK_DEBIAN_CONTROLLER_PACKAGE_DEPENDS "drover-client (= ${PROJECT_VERSION})")
+# init-system-helpers: deb-systemd-helper and deb-systemd-invoke in the maintainer scripts.
+set(CPACK_DEBIAN_CONTROLLER_PACKAGE_DEPENDS "drover-client (= ${PROJECT_VERSION}), init-system-helpers")
 set(CPACK_DEBIAN_CONTROLLER_PACKAGE_CONTROL_EXTRA
     ${DROVER_DEB_SCRIPTS}/controller/postinst ${DROVER_DEB_SCRIPTS}/controller/prerm
     ${DROVER_DEB_SCRIPTS}/controller/postrm)
@@ -154,7 +155,7 @@ set(CPACK_COMPONENT_NODE_DESCRIPTION "Drover workload manager: node agent
  droverd and the job supervisor drover-stepd. Install it on every compute
  node, set controller.host in /etc/drover/drover.yaml and copy the cluster
  key to /etc/drover/drover.key.")
-set(CPACK_DEBIAN_NODE_PACKAGE_DEPENDS "drover-client (= ${PROJECT_VERSION})")
+set(CPACK_DEBIAN_NODE_PACKAGE_DEPENDS "drover-client (= ${PROJECT_VERSION}), init-system-helpers")
 set(CPACK_DEBIAN_NODE_PACKAGE_CONTROL_EXTRA
     ${DROVER_DEB_SCRIPTS}/node/postinst ${DROVER_DEB_SCRIPTS}/node/prerm ${DROVER_DEB_SCRIPTS}/node/postrm)
 
