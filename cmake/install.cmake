@@ -124,8 +124,24 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://example.invalid/drover")
-# Library dependencies from dpkg-shlibdeps (libspdlog, libyaml-cpp, ...).
-set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+if(NOT CMAKE_CROSSCOMPILING)
+  # Library dependencies from dpkg-shlibdeps (libspdlog, libyaml-cpp, ...).
+  set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
+else()
+  # dpkg-shlibdeps cannot see the libraries of a sysroot that mmdebstrap
+  # only unpacked (scripts/cross-build.sh): name Debian 12's by hand, the
+  # same list dpkg-shlibdeps gives for the native packages.
+  if(CMAKE_SYSTEM_PROCESSOR STREQUAL "aarch64")
+    set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE arm64)
+  else()
+    set(CPACK_DEBIAN_PACKAGE_ARCHITECTURE armhf)
+  endif()
+  # Each list is appended to its package's Depends below (empty natively).
+  set(libs "libc6 (>= 2.34), libgcc-s1 (>= 3.0), libstdc++6 (>= 12), libyaml-cpp0.7 (>= 0.7.0)")
+  set(DROVER_DEB_CLIENT_LIBS ", ${libs}")
+  set(DROVER_DEB_NODE_LIBS ", ${libs}, libfmt9 (>= 9.1.0+ds1), libspdlog1.10-fmt9")
+  set(DROVER_DEB_CONTROLLER_LIBS "${DROVER_DEB_NODE_LIBS}, libsqlite3-0 (>= 3.5.9)")
+endif()
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)
 
 set(DROVER_DEB_SCRIPTS ${CMAKE_SOURCE_DIR}/packaging/debian)
@@ -136,7 +152,7 @@ set(CPACK_COMPONENT_CLIENT_DESCRIPTION "Drover workload manager: user commands
  tool (keygen, check-config, up, down). Holds /etc/drover/drover.yaml and
  creates the drover system user and group.")
 # adduser: postinst creates the drover user and group.
-set(CPACK_DEBIAN_CLIENT_PACKAGE_DEPENDS "adduser")
+set(CPACK_DEBIAN_CLIENT_PACKAGE_DEPENDS "adduser${DROVER_DEB_CLIENT_LIBS}")
 set(CPACK_DEBIAN_CLIENT_PACKAGE_CONTROL_EXTRA
     ${DROVER_DEB_SCRIPTS}/client/postinst ${DROVER_DEB_SCRIPTS}/client/postrm ${DROVER_DEB_SCRIPTS}/client/conffiles)
 
@@ -145,7 +161,8 @@ set(CPACK_COMPONENT_CONTROLLER_DESCRIPTION "Drover workload manager: controller
  droverctld, which schedules batch jobs and job arrays onto the nodes' agents.
  Install it on the head node. Its state is in /var/lib/drover.")
 # init-system-helpers: deb-systemd-helper and deb-systemd-invoke in the maintainer scripts.
-set(CPACK_DEBIAN_CONTROLLER_PACKAGE_DEPENDS "drover-client (= ${PROJECT_VERSION}), init-system-helpers")
+set(CPACK_DEBIAN_CONTROLLER_PACKAGE_DEPENDS
+    "drover-client (= ${PROJECT_VERSION}), init-system-helpers${DROVER_DEB_CONTROLLER_LIBS}")
 set(CPACK_DEBIAN_CONTROLLER_PACKAGE_CONTROL_EXTRA
     ${DROVER_DEB_SCRIPTS}/controller/postinst ${DROVER_DEB_SCRIPTS}/controller/prerm
     ${DROVER_DEB_SCRIPTS}/controller/postrm)
@@ -155,8 +172,16 @@ set(CPACK_COMPONENT_NODE_DESCRIPTION "Drover workload manager: node agent
  droverd and the job supervisor drover-stepd. Install it on every compute
  node, set controller.host in /etc/drover/drover.yaml and copy the cluster
  key to /etc/drover/drover.key.")
-set(CPACK_DEBIAN_NODE_PACKAGE_DEPENDS "drover-client (= ${PROJECT_VERSION}), init-system-helpers")
+set(CPACK_DEBIAN_NODE_PACKAGE_DEPENDS
+    "drover-client (= ${PROJECT_VERSION}), init-system-helpers${DROVER_DEB_NODE_LIBS}")
 set(CPACK_DEBIAN_NODE_PACKAGE_CONTROL_EXTRA
     ${DROVER_DEB_SCRIPTS}/node/postinst ${DROVER_DEB_SCRIPTS}/node/prerm ${DROVER_DEB_SCRIPTS}/node/postrm)
 
 include(CPack)
+
+# tests/integration/test_packages.sh builds the packages and a Debian tree
+# (cached after the first run) and installs into it from a mirror: more
+# than the 300 s other integration tests get, the first time.
+if(TEST integration.test_packages)
+  set_tests_properties(integration.test_packages PROPERTIES TIMEOUT 900)
+endif()
