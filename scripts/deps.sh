@@ -7,6 +7,10 @@ packages=(cmake g++ ninja-build libboost-dev libprotobuf-dev protobuf-compiler l
 # The workflow tools the integration tests run unmodified against a cluster
 # (tests/integration/test_tool_*.sh); each test is skipped if its tool is absent.
 packages+=(snakemake r-cran-rslurm r-cran-batchtools toil)
+# Packaging (area: packaging): dpkg-shlibdeps for the packages' Depends, groff
+# and man for tests/integration/test_man_pages.sh, mmdebstrap for the fresh
+# Debian tree of tests/integration/test_packages.sh.
+packages+=(dpkg-dev fakeroot groff-base man-db mmdebstrap)
 # One dpkg-query for all of them, so that a run with nothing missing is quick.
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null |
             awk '$NF == "installed" && $(NF-1) == "ok" { print $1 }' || true)
