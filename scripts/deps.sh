@@ -10,7 +10,7 @@ packages+=(snakemake r-cran-rslurm r-cran-batchtools toil)
 # Packaging (area: packaging): dpkg-shlibdeps for the packages' Depends, groff
 # and man for tests/integration/test_man_pages.sh, mmdebstrap for the fresh
 # Debian tree of tests/integration/test_packages.sh.
-packages+=(dpkg-dev fakeroot groff-base man-db mmdebstrap)
+packages+=(dpkg-dev groff-base man-db mmdebstrap)
 # One dpkg-query for all of them, so that a run with nothing missing is quick.
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null |
             awk '$NF == "installed" && $(NF-1) == "ok" { print $1 }' || true)
