@@ -30,10 +30,8 @@ install(TARGETS droverd RUNTIME DESTINATION ${CMAKE_INSTALL_SBINDIR} COMPONENT n
 install(TARGETS drover-stepd RUNTIME DESTINATION ${CMAKE_INSTALL_LIBEXECDIR}/drover COMPONENT node)
 
 # The systemd units, whichever are in systemd/: droverctld* belong to the
-# controller, the rest to the node. They name the daemons by absolute path
-# (ExecStart=/usr/local/bin/droverd ...), which is rewritten at install time
-# to where the daemons are installed, so the install prefix may differ from
-# the configured one (cpack installs with /usr).
+# controller, the rest to the node. cmake/install_unit.cmake rewrites the
+# paths of Drover's programs in them to where they are installed.
 file(GLOB DROVER_UNITS CONFIGURE_DEPENDS ${CMAKE_SOURCE_DIR}/systemd/*.service
      ${CMAKE_SOURCE_DIR}/systemd/*.socket ${CMAKE_SOURCE_DIR}/systemd/*.target)
 foreach(unit ${DROVER_UNITS})
@@ -43,15 +41,11 @@ foreach(unit ${DROVER_UNITS})
   else()
     set(component node)
   endif()
-  install(CODE "
-    set(unit_dir \"\${CMAKE_INSTALL_PREFIX}/lib/systemd/system\")
-    file(READ \"${unit}\" text)
-    string(REGEX REPLACE \"=([-@:+!]*)/[^ \\n=]*/(droverctld|droverd) \" \"=\\\\1\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_SBINDIR}/\\\\2 \" text \"\${text}\")
-    string(REGEX REPLACE \"=([-@:+!]*)/[^ \\n=]*/(droverctld|droverd)\\n\" \"=\\\\1\${CMAKE_INSTALL_PREFIX}/${CMAKE_INSTALL_SBINDIR}/\\\\2\\n\" text \"\${text}\")
-    file(WRITE \"${CMAKE_BINARY_DIR}/installed-units/${name}\" \"\${text}\")
-    file(INSTALL \"${CMAKE_BINARY_DIR}/installed-units/${name}\" DESTINATION \"\${unit_dir}\"
-         PERMISSIONS OWNER_READ OWNER_WRITE GROUP_READ WORLD_READ)
-  " COMPONENT ${component})
+  install(CODE "set(DROVER_UNIT_SRC \"${unit}\")
+    set(DROVER_UNIT_TMP \"${CMAKE_BINARY_DIR}/installed-units\")
+    set(DROVER_BINDIR \"${CMAKE_INSTALL_BINDIR}\")
+    set(DROVER_SBINDIR \"${CMAKE_INSTALL_SBINDIR}\")
+    include(\"${CMAKE_SOURCE_DIR}/cmake/install_unit.cmake\")" COMPONENT ${component})
 endforeach()
 
 # The example config. drover.yaml itself is installed only where none exists,
