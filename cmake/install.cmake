@@ -1,4 +1,4 @@
-# Installation and Debian packages (docs/admin-guide.md, "Installing").
+# Installation and Debian packages (docs/admin-guide.md, section 3).
 #
 # `cmake --install build --prefix P` puts
 #   the CLIs and `drover`            in P/bin                  (component client)
