@@ -15,6 +15,10 @@ packages+=(hyperfine libbenchmark-dev)
 # Metrics and status page (tests/integration/test_metrics.sh, test_status_page.sh):
 # curl scrapes, Debian's chromium renders the page headless.
 packages+=(curl chromium)
+# Packaging (area: packaging): dpkg-shlibdeps for the packages' Depends, groff
+# and man for tests/integration/test_man_pages.sh, mmdebstrap for the fresh
+# Debian tree of tests/integration/test_packages.sh.
+packages+=(dpkg-dev groff-base man-db)
 # One dpkg-query for all of them, so that a run with nothing missing is quick.
 installed=$(dpkg-query -W -f='${Package} ${Status}\n' "${packages[@]}" 2>/dev/null |
             awk '$NF == "installed" && $(NF-1) == "ok" { print $1 }' || true)

@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstring>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -19,18 +21,12 @@
 #include "drover/client.h"
 #include "drover/credential.h"
 #include "drover/file_util.h"
+#include "drover/install_layout.h"
 
 namespace drover::cluster {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::string bin_dir() {
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  std::string self = n > 0 ? std::string(buf, static_cast<size_t>(n)) : "";
-  return self.substr(0, self.find_last_of('/'));
-}
 
 // A port nobody listens on now: bind port 0 and ask which one we got.
 int free_port() {
@@ -155,17 +151,26 @@ int up(const UpOptions& options) {
     write_config(dir, options.nodes);
     for (int i = 1; i <= options.nodes; ++i) make_dirs(dir + "/nodes/node" + std::to_string(i), 0700);
   }
-  std::string bin = bin_dir();
+  // Beside drover in a build tree; in sbin when installed (drover-controller
+  // and drover-node packages).
+  std::string ctld_path = find_program("droverctld"), agent_path = find_program("droverd");
+  for (const std::string& path : {ctld_path, agent_path}) {
+    if (access(path.c_str(), X_OK) != 0) {
+      std::fprintf(stderr, "drover: error: cannot run %s: %s (drover up needs droverctld and droverd)\n",
+                   path.c_str(), std::strerror(errno));
+      return 1;
+    }
+  }
   int started = 0;
   if (!alive(dir + "/run/droverctld.pid", "droverctld")) {
-    spawn({bin + "/droverctld", "--config", config}, dir + "/log/droverctld.log", dir + "/run/droverctld.pid");
+    spawn({ctld_path, "--config", config}, dir + "/log/droverctld.log", dir + "/run/droverctld.pid");
     ++started;
   }
   std::vector<std::string> names = node_names(dir);
   for (const std::string& name : names) {
     std::string pid_file = dir + "/run/droverd-" + name + ".pid";
     if (alive(pid_file, "droverd")) continue;
-    spawn({bin + "/droverd", "--config", config, "--node-name", name, "--state-dir", dir + "/nodes/" + name,
+    spawn({agent_path, "--config", config, "--node-name", name, "--state-dir", dir + "/nodes/" + name,
            "--auth-socket", dir + "/run/" + name + ".sock"},
           dir + "/log/droverd-" + name + ".log", pid_file);
     ++started;

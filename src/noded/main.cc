@@ -10,21 +10,13 @@
 #include "agent.h"
 #include "drover/cpu_speed.h"
 #include "drover/file_util.h"
+#include "drover/install_layout.h"
 #include "drover/local_auth.h"
 #include "drover/sd_notify.h"
 
 using namespace drover;
 
 namespace {
-
-// drover-stepd is installed beside droverd.
-std::string stepd_beside_self() {
-  char buf[PATH_MAX];
-  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
-  if (n <= 0) return "drover-stepd";
-  std::string self(buf, static_cast<size_t>(n));
-  return self.substr(0, self.find_last_of('/')) + "/drover-stepd";
-}
 
 std::string short_hostname() {
   char buf[256] = {};
@@ -73,7 +65,8 @@ int main(int argc, char** argv) {
     spdlog::critical("{}", s.error());
     return 1;
   }
-  options.stepd_path = stepd_path.empty() ? stepd_beside_self() : stepd_path;
+  // Beside droverd in a build tree, in libexec/drover when installed.
+  options.stepd_path = stepd_path.empty() ? find_program("drover-stepd") : stepd_path;
   std::signal(SIGPIPE, SIG_IGN);
   asio::io_context io(1);
   ServiceNotifier notifier(io);
