@@ -26,6 +26,10 @@ struct PartitionConfig {
   uint32_t max_time_min = 0;        // 0: infinite
   uint32_t default_time_min = 0;    // 0: max_time
   std::string state = "up";         // up, down, drain, inactive
+  // Scheduling (issue 6): Slurm's PriorityTier and PriorityJobFactor in
+  // one key (a higher tier is considered first), and MaxNodes.
+  uint32_t priority = 1;
+  uint32_t max_nodes = 0;           // 0: unlimited
 };
 
 struct Config {

@@ -26,6 +26,7 @@
 #include "drover/dependency.h"
 #include "drover/log_limiter.h"
 #include "job_store.h"
+#include "scheduler.h"
 
 namespace drover {
 
@@ -176,6 +177,13 @@ class Controller {
   pb::JobRecord* find_job_text(const std::string& text, bool& pending_task);
   size_t node_index(const std::string& name) const;
   int64_t now() const;
+  // Scheduling (issue 6): the job's multifactor priority now (priority.h),
+  // for a pending job that is not held.
+  uint32_t current_priority(const pb::JobRecord& job) const;
+  // The scheduler's view of the queue, the nodes and the running jobs.
+  SchedSnapshot schedule_snapshot(std::vector<pb::JobRecord>& changed);
+  // "ReqNodeNotAvail, UnavailableNodes:n[3-4]" for a job whose -w names unusable nodes.
+  std::string unavailable_nodes_reason(const pb::JobRecord& job) const;
 
   asio::io_context& io_;
   Config config_;
@@ -206,6 +214,9 @@ class Controller {
   int64_t wake_at_ = 0;  // when wake_timer_ fires; 0: not armed
   asio::steady_timer purge_timer_;
   int64_t last_retention_purge_s_ = 0;
+  // Scheduling (issue 6): a pass also runs this often without events, so
+  // age raises priorities and overrunning jobs are seen (Slurm's sched_interval).
+  int64_t last_timed_pass_s_ = 0;
 };
 
 }  // namespace drover
