@@ -57,8 +57,8 @@ int main(int argc, char** argv) {
   drover::sim::SimResult r = drover::sim::run_simulation(config);
   for (const std::string& v : r.violations) std::fprintf(stderr, "bench_sim: invariant failed: %s\n", v.c_str());
   std::printf("scenario=sim nodes=%zu jobs=%zu tasks=%zu passes=%zu started=%zu backfilled=%zu "
-              "pass_ms_avg=%.3f pass_ms_max=%.3f invariants=%s\n",
-              config.nodes, r.jobs, r.tasks, r.passes, r.started, r.backfilled, r.pass_ms_avg, r.pass_ms_max,
+              "pass_ms_avg=%.3f pass_ms_max=%.3f pass_cpu_ms_avg=%.3f invariants=%s\n",
+              config.nodes, r.jobs, r.tasks, r.passes, r.started, r.backfilled, r.pass_ms_avg, r.pass_ms_max, r.pass_cpu_ms_avg,
               r.violations.empty() ? "ok" : "failed");
   return r.violations.empty() ? 0 : 1;
 }

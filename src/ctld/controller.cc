@@ -192,7 +192,9 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
     Result<SchedJob> request = part ? job_request(job.spec(), config_, *part) : Result<SchedJob>::fail("");
     SchedRunning run;
     uint32_t limit = job.spec().time_limit_min();
-    if (job.state() == pb::JOB_RUNNING && limit != kInfiniteMinutes && limit != 0)
+    if (job.kill_sent())  // cancelled or timed out: its resources come back shortly
+      run.end = t_now;
+    else if (job.state() == pb::JOB_RUNNING && limit != kInfiniteMinutes && limit != 0)
       run.end = std::max(t_now, job.start_time() + int64_t{limit} * 60 + job.suspended_secs());
     run.mem_per_node_mb = request ? request->mem_per_node_mb : job.spec().mem_mb();
     run.exclusive = job.spec().exclusive();

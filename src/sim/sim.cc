@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <ctime>
 #include <map>
 #include <random>
 #include <unordered_map>
@@ -71,10 +72,17 @@ class Simulation {
     }
     result_.virtual_end_s = t;
     result_.pass_ms_avg = result_.passes ? total_ms / static_cast<double>(result_.passes) : 0;
+    result_.pass_cpu_ms_avg = result_.passes ? total_cpu_ms_ / static_cast<double>(result_.passes) : 0;
     return result_;
   }
 
  private:
+  static double thread_cpu_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) * 1e3 + static_cast<double>(ts.tv_nsec) / 1e6;
+  }
+
   uint32_t pick(uint32_t lo, uint32_t hi) { return std::uniform_int_distribution<uint32_t>(lo, hi)(rng_); }
 
   void violation(int64_t t, const std::string& what) {
@@ -205,8 +213,10 @@ class Simulation {
     }
     std::vector<SchedJob> considered = snap.pending;
     auto began = std::chrono::steady_clock::now();
+    double cpu_began = thread_cpu_ms();
     SchedPlan plan = schedule(std::move(snap));
     double ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - began).count();
+    total_cpu_ms_ += thread_cpu_ms() - cpu_began;
     total_ms += ms;
     result_.pass_ms_max = std::max(result_.pass_ms_max, ms);
     ++result_.passes;
@@ -326,6 +336,7 @@ class Simulation {
   std::vector<Run> runs_;
   std::map<size_t, Promise> promises_;          // partition -> its reservation
   SimResult result_;
+  double total_cpu_ms_ = 0;
 };
 
 }  // namespace

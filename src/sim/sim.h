@@ -40,6 +40,7 @@ struct SimResult {
   int64_t virtual_end_s = 0;
   double pass_ms_avg = 0;
   double pass_ms_max = 0;
+  double pass_cpu_ms_avg = 0;     // CPU time of the thread: steadier than wall time on a busy machine
   std::vector<std::string> violations;  // empty: every invariant held
 };
 
