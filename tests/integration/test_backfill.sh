@@ -24,7 +24,7 @@ running=$(sbatch --parsable -p one -c 3 -t 10 --wrap 'exec sleep 600')
 wait_until 20 state_is "$running" RUNNING
 # The top job needs the whole node: it waits for resources, with a
 # reservation when the running job's limit ends.
-top=$(sbatch --parsable -p one -c 4 -t 60 --wrap true)
+top=$(sbatch --parsable -p one -c 4 -t 60 --wrap "exec sleep 600")
 long=$(sbatch --parsable -p one -c 1 -t 60 --wrap 'exec sleep 600')
 short=$(sbatch --parsable -p one -c 1 -t 5 --wrap 'exec sleep 600')
 wait_until 20 state_is "$short" RUNNING
@@ -70,8 +70,10 @@ assert_contains "$part" "MaxNodes=1 "
 assert_contains "$part" "PriorityJobFactor=5 PriorityTier=5"
 assert_contains "$(scontrol show partition one)" "MaxTime=01:00:00"
 
-# When the running job ends, the top job starts on its reserved node.
-scancel "$running"
+# When the jobs on node1 end (the backfilled one too), the top job starts
+# there, ahead of the long job that came before the backfilled one.
+scancel "$running" "$short"
 wait_until 20 state_is_not "$top" PENDING
-scancel "$long" "$short" "$down" "$pinned" "$queued"
+assert_eq PENDING "$(job_state "$long")" "the long job waits for the top one"
+scancel "$top" "$long" "$down" "$pinned" "$queued"
 pass
