@@ -207,7 +207,9 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
   }
   std::unordered_set<uint32_t> waiting = evaluate_dependencies(changed);
   for (auto& [id, job] : jobs_) {
-    if (job.state() != pb::JOB_PENDING || job.priority() == 0) continue;
+    if (job.state() != pb::JOB_PENDING) continue;
+    job.set_expected_start(0);  // set again if the job holds a reservation after this pass
+    if (job.priority() == 0) continue;
     job.set_priority(current_priority(job));  // age moves it; shown by squeue %Q
     if (waiting.count(id)) continue;
     if (job.dependency_failed()) {  // permanent, also after a release
@@ -270,10 +272,14 @@ void Controller::run_schedule() {
   if (!changed.empty()) persist(std::move(changed));
   SchedPlan plan = schedule(std::move(snap));
   for (const SchedWait& wait : plan.waits)
-    if (pb::JobRecord* job = find_job(wait.job_id))
+    if (pb::JobRecord* job = find_job(wait.job_id)) {
       job->set_reason(wait.reason == "ReqNodeNotAvail" ? unavailable_nodes_reason(*job) : wait.reason);
+    }
   for (const SchedReservation& r : plan.reservations)
-    spdlog::debug("job {} holds a reservation of {} node(s) from {}", r.job_id, r.nodes.size(), r.start_time);
+    if (pb::JobRecord* job = find_job(r.job_id)) {
+      job->set_expected_start(r.start_time);
+      spdlog::debug("job {} holds a reservation of {} node(s) from {}", r.job_id, r.nodes.size(), r.start_time);
+    }
   for (const SchedStart& start : plan.starts) {
     if (start.backfilled) spdlog::info("job {} backfilled", start.job_id);
     start_job(start.job_id, start.nodes, start.cpus_per_node, start.mem_per_node_mb);

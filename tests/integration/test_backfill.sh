@@ -32,6 +32,11 @@ wait_until 20 reason_is "$top" Resources
 wait_until 20 reason_is "$long" Priority
 assert_eq PENDING "$(job_state "$top")" "the top job"
 assert_eq PENDING "$(job_state "$long")" "a long lower job must not delay the top one"
+# The top job shows its reservation as its start time: when the running
+# job's 10-minute limit ends (squeue --start, %S); the others show N/A.
+end=$(squeue -h -j "$running" -o %e)
+assert_eq "$end" "$(squeue -h -j "$top" -o %S)" "the top job's expected start"
+assert_eq "N/A" "$(squeue -h -j "$long" -o %S)" "a job without a reservation"
 # squeue %Q and scontrol show the same multifactor priority.
 q=$(squeue -h -j "$top" -o %Q)
 [ "$q" -gt 1 ] || fail "priority $q"
