@@ -32,6 +32,10 @@ struct PartitionConfig {
   // `prefer: fastest`: among nodes of equal weight, measured CPU speed
   // first. From the partition's own `prefer:`, else the cluster's.
   bool prefer_fastest = false;
+  // Scheduling (issue 6): Slurm's PriorityTier and PriorityJobFactor in
+  // one key (a higher tier is considered first), and MaxNodes.
+  uint32_t priority = 1;
+  uint32_t max_nodes = 0;           // 0: unlimited
 };
 
 struct Config {

@@ -151,6 +151,10 @@ void load_partitions(const YAML::Node& root, Config& config) {
     if (part.state != "up" && part.state != "down" && part.state != "drain" && part.state != "inactive")
       throw ConfigError(p["state"], path + ".state", "expected up, down, drain or inactive");
     part.prefer_fastest = prefer(p, path + ".prefer", cluster_prefers_fastest);
+    part.priority = get_scalar<uint32_t>(p, "priority", path + ".priority", 1, "expected an integer from 1 to 65533");
+    if (part.priority < 1 || part.priority > 65533)
+      throw ConfigError(p["priority"], path + ".priority", "expected an integer from 1 to 65533");
+    part.max_nodes = get_scalar<uint32_t>(p, "max_nodes", path + ".max_nodes", 0, "expected a non-negative integer");
     if (part.is_default && config.default_partition())
       throw ConfigError(p, path + ".default", "a second default partition");
     config.partitions.push_back(std::move(part));

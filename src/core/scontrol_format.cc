@@ -422,6 +422,11 @@ std::string format_node_record(const pb::NodeInfo& node, bool one_liner) {
   return r.render(one_liner);
 }
 
+// Slurm's mins2time_str: UNLIMITED, or [days-]hours:minutes:seconds.
+static std::string mins_text(uint32_t minutes) {
+  return minutes == 0 || minutes == kInfiniteMinutes ? "UNLIMITED" : format_duration(int64_t{minutes} * 60);
+}
+
 std::string format_partition_record(const pb::PartitionInfo& partition, const pb::ListNodesReply& cluster,
                                     bool one_liner) {
   std::unordered_map<std::string_view, const pb::NodeInfo*> by_name;
@@ -437,28 +442,29 @@ std::string format_partition_record(const pb::PartitionInfo& partition, const pb
   }
   uint64_t node_total = static_cast<uint64_t>(partition.nodes_size());
   uint32_t max_time = partition.max_time_min();
+  // Controllers before partition priorities sent none: Slurm's default, 1.
+  std::string priority_text = std::to_string(std::max<uint32_t>(1, partition.priority()));
   Record r;
 
   r.line().add("PartitionName", partition.name());
   r.line().add("AllowGroups", "ALL").add("AllowAccounts", "ALL").add("AllowQos", "ALL");
   r.line().add("AllocNodes", "ALL").add("Default", partition.is_default() ? "YES" : "NO").add("QoS", "N/A");
   r.line()
-      .add("DefaultTime", "NONE")
+      .add("DefaultTime", partition.default_time_min() == 0 ? "NONE" : mins_text(partition.default_time_min()))
       .add("DisableRootJobs", "NO")
       .add("ExclusiveUser", "NO")
       .add("GraceTime", "0")
       .add("Hidden", "NO");
   r.line()
-      .add("MaxNodes", "UNLIMITED")
-      .add("MaxTime", max_time == 0 || max_time == kInfiniteMinutes ? "UNLIMITED"
-                                                                   : format_duration(int64_t{max_time} * 60))
+      .add("MaxNodes", partition.max_nodes() == 0 ? "UNLIMITED" : std::to_string(partition.max_nodes()))
+      .add("MaxTime", mins_text(max_time))
       .add("MinNodes", "0")
       .add("LLN", "NO")
       .add("MaxCPUsPerNode", "UNLIMITED");
   r.line().add("Nodes", or_null(hostlist::compress({partition.nodes().begin(), partition.nodes().end()})));
   r.line()
-      .add("PriorityJobFactor", "1")
-      .add("PriorityTier", "1")
+      .add("PriorityJobFactor", priority_text)
+      .add("PriorityTier", priority_text)
       .add("RootOnly", "NO")
       .add("ReqResv", "NO")
       .add("OverSubscribe", "NO");

@@ -224,7 +224,10 @@ Cell cell_reason_list(const pb::JobRecord& job, int64_t now) {
 }
 
 Cell cell_reason(const pb::JobRecord& job, int64_t) { return {reason_of(job)}; }
-Cell cell_start(const pb::JobRecord& job, int64_t) { return {iso_or_na(job.start_time())}; }
+// A pending job shows its reservation's start, as Slurm's backfill sets it.
+Cell cell_start(const pb::JobRecord& job, int64_t) {
+  return {iso_or_na(job.state() == pb::JOB_PENDING ? job.expected_start() : job.start_time())};
+}
 Cell cell_submit(const pb::JobRecord& job, int64_t) { return {iso_or_na(job.submit_time())}; }
 Cell cell_deadline(const pb::JobRecord& job, int64_t) { return {iso_or_na(job.spec().deadline())}; }
 

@@ -313,6 +313,8 @@ void Controller::check_nodes() {
     mark_node_down(i, "Not responding");
   }
   check_allocations();
+  // Without events a pass still runs now and then: age raises priorities.
+  if (t - last_timed_pass_s_ >= 60) request_schedule();
   node_timer_.expires_after(std::chrono::seconds(1));
   node_timer_.async_wait([this](boost::system::error_code ec) {
     if (!ec) check_nodes();

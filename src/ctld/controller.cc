@@ -8,9 +8,12 @@
 #include <spdlog/spdlog.h>
 
 #include "drover/array_spec.h"
+#include "drover/hostlist.h"
 #include "drover/job_state.h"
+#include "drover/time_format.h"
 #include "job_env.h"
 #include "job_request.h"
+#include "priority.h"
 #include "scheduler.h"
 #include "spool.h"
 
@@ -157,9 +160,35 @@ void Controller::request_schedule() {
   });
 }
 
-void Controller::run_schedule() {
-  ScopedTimer pass_timer([this](double s) { metrics_->observe_schedule_pass(s); });
+uint32_t Controller::current_priority(const pb::JobRecord& job) const {
+  PriorityInputs in;
+  in.now = now();
+  in.eligible_time = std::max(job.submit_time(), job.spec().begin_time());
+  for (const PartitionConfig& p : config_.partitions) {
+    in.max_partition_factor = std::max(in.max_partition_factor, p.priority);
+    if (p.name == job.partition()) in.partition_factor = p.priority;
+  }
+  in.nice = job.spec().nice();
+  in.admin_priority = job.spec().priority_request();
+  return job_priority(in);
+}
+
+std::string Controller::unavailable_nodes_reason(const pb::JobRecord& job) const {
+  std::vector<std::string> unavailable;
+  if (Result<std::vector<std::string>> names = hostlist::expand(job.spec().nodelist()))
+    for (const std::string& name : *names)
+      if (size_t n = node_index(name); n != SIZE_MAX) {
+        const NodeRuntime& rt = nodes_[n];
+        if (!rt.connected || rt.down || rt.drain) unavailable.push_back(name);
+      }
+  if (unavailable.empty()) return "ReqNodeNotAvail";
+  return "ReqNodeNotAvail, UnavailableNodes:" + hostlist::compress(unavailable);
+}
+
+SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed) {
   SchedSnapshot snap;
+  const int64_t t_now = now();
+  snap.now = t_now;
   for (size_t i = 0; i < config_.nodes.size(); ++i) {
     const NodeRuntime& rt = nodes_[i];
     snap.nodes.push_back({config_.nodes[i].cpus, rt.alloc_cpus, config_.nodes[i].memory_mb, rt.alloc_mem_mb,
@@ -170,20 +199,44 @@ void Controller::run_schedule() {
   for (const PartitionConfig& p : config_.partitions) {
     SchedPartition sp;
     for (const std::string& n : p.nodes) sp.nodes.push_back(node_index(n));
+    // DRAIN takes no new jobs but runs the queued ones; DOWN and INACTIVE run nothing.
     sp.up = p.state == "up" || p.state == "drain";
+    sp.state = p.state == "down"       ? PartitionState::kDown
+               : p.state == "inactive" ? PartitionState::kInactive
+                                       : PartitionState::kUp;
+    sp.tier = p.priority;
     sp.prefer_fastest = p.prefer_fastest;
     part_index[p.name] = snap.partitions.size();
     snap.partitions.push_back(std::move(sp));
   }
   std::map<uint32_t, uint32_t> running_tasks;  // array job id -> tasks running
-  for (const auto& [id, job] : jobs_)
-    if (job.is_array_task() && job_state_is_active(job.state())) ++running_tasks[job.array_job_id()];
-  std::vector<pb::JobRecord> changed;
+  for (const auto& [id, job] : jobs_) {
+    if (!job_state_is_active(job.state())) continue;
+    if (job.is_array_task()) ++running_tasks[job.array_job_id()];
+    // What each running job frees and when, for the reservation.
+    const PartitionConfig* part = config_.find_partition(job.partition());
+    Result<SchedJob> request = part ? job_request(job.spec(), config_, *part) : Result<SchedJob>::fail("");
+    SchedRunning run;
+    uint32_t limit = job.spec().time_limit_min();
+    if (job.kill_sent())  // cancelled or timed out: its resources come back shortly
+      run.end = t_now;
+    else if (job.state() == pb::JOB_RUNNING && limit != kInfiniteMinutes && limit != 0)
+      run.end = std::max(t_now, job.start_time() + int64_t{limit} * 60 + job.suspended_secs());
+    run.mem_per_node_mb = request ? request->mem_per_node_mb : job.spec().mem_mb();
+    run.exclusive = job.spec().exclusive();
+    for (int k = 0; k < job.nodes_size(); ++k)
+      if (size_t n = node_index(job.nodes(k)); n != SIZE_MAX) {
+        run.nodes.push_back(n);
+        run.node_cpus.push_back(k < job.node_cpus_size() ? job.node_cpus(k) : 0);
+      }
+    snap.running.push_back(std::move(run));
+  }
   std::unordered_set<uint32_t> waiting = evaluate_dependencies(changed);
-  const int64_t t_now = now();
   for (auto& [id, job] : jobs_) {
-    if (job.state() != pb::JOB_PENDING || job.priority() == 0) continue;
-    if (job.reason() == "PartitionTimeLimit") continue;
+    if (job.state() != pb::JOB_PENDING) continue;
+    job.set_expected_start(0);  // set again if the job holds a reservation after this pass
+    if (job.priority() == 0) continue;
+    job.set_priority(current_priority(job));  // age moves it; shown by squeue %Q
     OnScopeExit note_reason([&] { note_job(job); });  // metrics: the reason this pass leaves it with
     if (waiting.count(id)) continue;
     if (job.dependency_failed()) {  // permanent, also after a release
@@ -195,18 +248,29 @@ void Controller::run_schedule() {
       wake_at(job.spec().begin_time());
       continue;
     }
-    if (job.reason() == "BeginTime") job.set_reason("None");
     const PartitionConfig* part = config_.find_partition(job.partition());
     Result<SchedJob> request = part ? job_request(job.spec(), config_, *part) : Result<SchedJob>::fail("");
     if (!request) {
       // Checked at submit; only a changed configuration gets here.
-      if (job.reason() != "BadConstraints") jobs_.at(id).set_reason("BadConstraints");
+      if (job.reason() != "BadConstraints") job.set_reason("BadConstraints");
+      continue;
+    }
+    // Submissions over a partition's limits are refused; jobs queued
+    // before a limit was lowered wait, as Slurm shows them.
+    uint32_t limit = job.spec().time_limit_min();
+    if (part->max_time_min && limit > part->max_time_min) {
+      job.set_reason("PartitionTimeLimit");
+      continue;
+    }
+    if (part->max_nodes && request->nodes > part->max_nodes) {
+      job.set_reason("PartitionNodeLimit");
       continue;
     }
     SchedJob sj = std::move(*request);
     sj.job_id = id;
     sj.priority = job.priority();
     sj.partition = part_index[job.partition()];
+    sj.time_limit_s = limit == kInfiniteMinutes || limit == 0 ? kSchedNever : int64_t{limit} * 60;
     if (!job.array_pending().empty()) {
       uint64_t pending = 0;
       for (const pb::TaskRange& r : job.array_pending()) pending += uint64_t{r.last()} - r.first() + 1;
@@ -219,21 +283,36 @@ void Controller::run_schedule() {
       }
       sj.startable = static_cast<uint32_t>(std::min<uint64_t>(pending, room));
       if (sj.startable == 0) {
-        if (jobs_.at(id).reason() != "JobArrayTaskLimit") jobs_.at(id).set_reason("JobArrayTaskLimit");
+        if (job.reason() != "JobArrayTaskLimit") job.set_reason("JobArrayTaskLimit");
         continue;
       }
     }
-    snap.pending.push_back(sj);
+    snap.pending.push_back(std::move(sj));
   }
+  return snap;
+}
+
+void Controller::run_schedule() {
+  ScopedTimer pass_timer([this](double s) { metrics_->observe_schedule_pass(s); });
+  last_timed_pass_s_ = now();
+  std::vector<pb::JobRecord> changed;
+  SchedSnapshot snap = schedule_snapshot(changed);
   if (!changed.empty()) persist(std::move(changed));
   SchedPlan plan = schedule(std::move(snap));
   for (const SchedWait& wait : plan.waits)
     if (pb::JobRecord* job = find_job(wait.job_id)) {
-      job->set_reason(wait.reason);
+      job->set_reason(wait.reason == "ReqNodeNotAvail" ? unavailable_nodes_reason(*job) : wait.reason);
       note_job(*job);
     }
-  for (const SchedStart& start : plan.starts)
+  for (const SchedReservation& r : plan.reservations)
+    if (pb::JobRecord* job = find_job(r.job_id)) {
+      job->set_expected_start(r.start_time);
+      spdlog::debug("job {} holds a reservation of {} node(s) from {}", r.job_id, r.nodes.size(), r.start_time);
+    }
+  for (const SchedStart& start : plan.starts) {
+    if (start.backfilled) spdlog::info("job {} backfilled", start.job_id);
     start_job(start.job_id, start.nodes, start.cpus_per_node, start.mem_per_node_mb);
+  }
 }
 
 // Starts one job, or one task of a pending array. The record is made

@@ -29,6 +29,7 @@
 #include "http_server.h"
 #include "job_store.h"
 #include "metrics.h"
+#include "scheduler.h"
 
 namespace drover {
 
@@ -199,6 +200,13 @@ class Controller {
   pb::JobRecord* find_job_text(const std::string& text, bool& pending_task);
   size_t node_index(const std::string& name) const;
   int64_t now() const;
+  // Scheduling (issue 6): the job's multifactor priority now (priority.h),
+  // for a pending job that is not held.
+  uint32_t current_priority(const pb::JobRecord& job) const;
+  // The scheduler's view of the queue, the nodes and the running jobs.
+  SchedSnapshot schedule_snapshot(std::vector<pb::JobRecord>& changed);
+  // "ReqNodeNotAvail, UnavailableNodes:n[3-4]" for a job whose -w names unusable nodes.
+  std::string unavailable_nodes_reason(const pb::JobRecord& job) const;
 
   asio::io_context& io_;
   Config config_;
@@ -245,6 +253,9 @@ class Controller {
   std::unique_ptr<Metrics> metrics_;
   std::unique_ptr<HttpServer> http_;
   int64_t started_at_s_ = 0;
+  // Scheduling (issue 6): a pass also runs this often without events, so
+  // age raises priorities and overrunning jobs are seen (Slurm's sched_interval).
+  int64_t last_timed_pass_s_ = 0;
 };
 
 }  // namespace drover

@@ -10,8 +10,6 @@
 namespace drover {
 namespace {
 
-uint32_t base_priority(uint32_t job_id) { return std::max<uint32_t>(1, 4294901760u - job_id); }
-
 bool parse_number(const std::string& text, uint32_t& out) {
   if (text.empty() || text.size() > 10 || text.find_first_not_of("0123456789") != std::string::npos) return false;
   unsigned long long v = std::stoull(text);
@@ -115,7 +113,8 @@ std::string Controller::requeue_job(pb::JobRecord& job, bool hold, std::vector<p
     // A user hold even when an admin requeues, as Slurm does: the owner may release it.
     job.set_reason("JobHeldUser");
   } else {
-    job.set_priority(base_priority(job.job_id()));
+    job.set_priority(1);  // not held: the multifactor number below
+    job.set_priority(current_priority(job));
     job.set_reason("None");
   }
   changed.push_back(job);
@@ -167,7 +166,7 @@ void Controller::handle_job_control(Request& request) {
         out->add_errors("Access/permission denied for job " + text);
         continue;
       }
-      job->set_priority(base_priority(id));
+      job->set_priority(current_priority(*job));
       job->set_reason("None");
     } else {
       bool admin_hold = control.action() == pb::CONTROL_HOLD && admin;

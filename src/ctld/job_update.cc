@@ -9,17 +9,6 @@
 #include "drover/time_format.h"
 
 namespace drover {
-namespace {
-
-uint32_t base_priority(uint32_t job_id) { return std::max<uint32_t>(1, 4294901760u - job_id); }
-
-// Priority of a pending, unheld job with this nice value (higher nice, lower priority).
-uint32_t nice_priority(uint32_t job_id, int32_t nice) {
-  int64_t p = int64_t{base_priority(job_id)} - nice;
-  return static_cast<uint32_t>(std::clamp<int64_t>(p, 1, 4294967294));
-}
-
-}  // namespace
 
 void Controller::handle_job_update(Request& request) {
   const pb::JobUpdateRequest& update = request.message.job_update();
@@ -54,7 +43,7 @@ void Controller::handle_job_update(Request& request) {
     if (update.nice() < -2147483645 || update.nice() > 2147483645)
       return reply_error(request, "Invalid nice value");
     job.mutable_spec()->set_nice(update.nice());
-    if (job.priority() != 0) job.set_priority(nice_priority(job.job_id(), update.nice()));
+    if (job.priority() != 0) job.set_priority(current_priority(job));
   }
   if (!update.array_throttle().empty()) {
     const std::string& t = update.array_throttle();

@@ -215,6 +215,9 @@ void Controller::handle_list_nodes(Request& request) {
     info->set_is_default(p.is_default);
     info->set_state(p.state == "inactive" ? "inact" : p.state);
     info->set_max_time_min(p.max_time_min);
+    info->set_priority(p.priority);
+    info->set_max_nodes(p.max_nodes);
+    info->set_default_time_min(p.default_time_min);
     for (const std::string& n : p.nodes) info->add_nodes(n);
   }
   reply(request, reply_msg);

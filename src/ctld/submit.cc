@@ -81,7 +81,12 @@ void Controller::handle_submit(Request& request) {
 
   Result<SchedJob> probe = job_request(spec, config_, *part);
   if (!probe) return reply_error(request, probe.error());
-  if (probe->nodes > part->nodes.size()) return reply_error(request, "Node count specification invalid");
+  // EnforcePartLimits=ALL: what exceeds a partition limit is refused, not
+  // left pending for ever.
+  if (probe->nodes > part->nodes.size() || (part->max_nodes && probe->nodes > part->max_nodes))
+    return reply_error(request, "Node count specification invalid");
+  if (part->max_time_min && spec.time_limit_min() != 0 && spec.time_limit_min() > part->max_time_min)
+    return reply_error(request, "Requested time limit is invalid (missing or exceeds some limit)");
   if (!spec.dependency().empty()) {
     Result<Dependency> dep = parse_dependency(spec.dependency());
     if (!dep) return reply_error(request, dep.error());
@@ -112,19 +117,16 @@ void Controller::handle_submit(Request& request) {
     job.set_priority(0);
     job.set_reason("JobHeldUser");
   } else {
-    // --priority (operators) sets it outright; --nice moves it down (or up).
-    int64_t base = spec.priority_request() != 0 ? int64_t{spec.priority_request()}
-                                                : int64_t{4294901760u - job.job_id()} - spec.nice();
-    job.set_priority(static_cast<uint32_t>(std::clamp<int64_t>(base, 1, 0xFFFFFFFEll)));
+    job.set_priority(1);  // not held; the multifactor number follows once the spec is in
     job.set_reason("None");
   }
   if (spec.time_limit_min() == 0) {
     uint32_t limit = part->default_time_min ? part->default_time_min : part->max_time_min;
     spec.set_time_limit_min(limit ? limit : kInfiniteMinutes);
-  } else if (part->max_time_min && spec.time_limit_min() > part->max_time_min) {
-    job.set_reason("PartitionTimeLimit");  // EnforcePartLimits=NO: accepted, never started
   }
   *job.mutable_spec() = std::move(spec);
+  // --priority (operators) sets it outright; otherwise partition, age and --nice (priority.h).
+  if (job.priority() != 0) job.set_priority(current_priority(job));
   if (!array.tasks.empty()) set_array(job, array);
 
   // The script and environment leave the record: committed once to the

@@ -223,7 +223,10 @@ INSTANTIATE_TEST_SUITE_P(
         BadValue{kNodes + "partitions:\n  - {name: p, nodes: n1,\n     state: sideways}\n", "partitions[0].state", 6},
         BadValue{kNodes + "partitions:\n  - {name: p, nodes: n1, default: maybe}\n", "partitions[0].default", 5},
         BadValue{kNodes + "partitions:\n  - {nodes: n1}\n", "partitions[0].name", 5},
-        BadValue{kNodes + "partitions:\n  - {name: p}\n", "partitions[0].nodes", 5}));
+        BadValue{kNodes + "partitions:\n  - {name: p}\n", "partitions[0].nodes", 5},
+        BadValue{kNodes + "partitions:\n  - {name: p, nodes: n1, priority: 0}\n", "partitions[0].priority", 5},
+        BadValue{kNodes + "partitions:\n  - {name: p, nodes: n1, priority: 65534}\n", "partitions[0].priority", 5},
+        BadValue{kNodes + "partitions:\n  - {name: p, nodes: n1, max_nodes: -1}\n", "partitions[0].max_nodes", 5}));
 
 TEST_F(ConfigFile, UnknownNodeInAPartition) {
   std::string error = error_of(kNodes + "partitions:\n  - {name: p, nodes: \"n[1-2]\"}\n");
@@ -291,6 +294,18 @@ TEST_F(ConfigFile, PartitionOptions) {
   EXPECT_EQ(half.state, "down");
   EXPECT_EQ(half.max_time_min, 120u);
   EXPECT_EQ(loaded->default_partition(), nullptr);
+  // Scheduling keys: Slurm's defaults (PriorityTier=1, MaxNodes=UNLIMITED) when absent.
+  EXPECT_EQ(all.priority, 1u);
+  EXPECT_EQ(all.max_nodes, 0u);
+}
+
+TEST_F(ConfigFile, PartitionPriorityAndMaxNodes) {
+  Result<Config> loaded = load(
+      "nodes:\n  - {names: \"n[1-4]\", cpus: 2}\n"
+      "partitions:\n  - {name: fast, nodes: ALL, priority: 10, max_nodes: 2}\n");
+  ASSERT_TRUE(loaded) << loaded.error();
+  EXPECT_EQ(loaded->partitions[0].priority, 10u);
+  EXPECT_EQ(loaded->partitions[0].max_nodes, 2u);
 }
 
 TEST_F(ConfigFile, Defaults) {

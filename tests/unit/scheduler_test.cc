@@ -467,5 +467,156 @@ TEST(SchedulerSimulation, TwoThousandNodesTwentyThousandJobs) {
   EXPECT_GT(plan.starts.size(), 1000u);
 }
 
+
+// ---- EASY backfill (issue 6) ----
+
+constexpr int64_t kNow = 1'000'000;
+
+SchedRunning running(std::vector<size_t> nodes, std::vector<uint32_t> cpus, int64_t end) {
+  SchedRunning r;
+  r.nodes = std::move(nodes);
+  r.node_cpus = std::move(cpus);
+  r.end = end;
+  return r;
+}
+
+SchedJob limited(uint32_t id, uint32_t cpus, uint32_t priority, int64_t limit_s) {
+  SchedJob j = job(id, cpus, priority);
+  j.time_limit_s = limit_s;
+  return j;
+}
+
+TEST(SchedulerBackfill, ShortJobBackfillsLongJobWaitsTooBigJobNeedsResources) {
+  SchedSnapshot snap = cluster({node(8, 6)}, {limited(1, 8, 100, 3600),   // top: needs the whole node
+                                              limited(2, 1, 90, 300),     // ends before the reservation
+                                              limited(3, 1, 80, 3600),    // would delay it
+                                              limited(4, 2, 70, 60)});    // does not fit at all now
+  snap.now = kNow;
+  snap.running = {running({0}, {6}, kNow + 600)};
+  SchedPlan plan = schedule(snap);
+  EXPECT_EQ(started_ids(plan), std::vector<uint32_t>{2});
+  EXPECT_TRUE(plan.starts[0].backfilled);
+  ASSERT_EQ(plan.reservations.size(), 1u);
+  EXPECT_EQ(plan.reservations[0].job_id, 1u);
+  EXPECT_EQ(plan.reservations[0].start_time, kNow + 600);
+  EXPECT_EQ(plan.reservations[0].nodes, Nodes{0});
+  EXPECT_EQ(reason(plan, 1), "Resources");
+  EXPECT_EQ(reason(plan, 3), "Priority");
+  EXPECT_EQ(reason(plan, 4), "Resources");
+}
+
+TEST(SchedulerBackfill, JobEndingExactlyAtTheReservationMayStart) {
+  SchedSnapshot snap = cluster({node(4, 3)}, {limited(1, 4, 100, 3600), limited(2, 1, 90, 600)});
+  snap.now = kNow;
+  snap.running = {running({0}, {3}, kNow + 600)};
+  SchedPlan plan = schedule(snap);
+  EXPECT_EQ(started_ids(plan), std::vector<uint32_t>{2});
+}
+
+TEST(SchedulerBackfill, UnlimitedJobMayUseNodesOutsideTheReservation) {
+  // Node 0 frees up at +600 for the top job; node 1 has room but a job
+  // without a limit holds part of it, so it never frees up.
+  SchedSnapshot snap = cluster({node(4, 4), node(4, 2)},
+                               {limited(1, 4, 100, 3600), limited(2, 1, 90, kSchedNever), limited(3, 4, 80, 60)});
+  snap.now = kNow;
+  snap.running = {running({0}, {4}, kNow + 600), running({1}, {2}, kSchedNever)};
+  SchedPlan plan = schedule(snap);
+  ASSERT_EQ(plan.reservations.size(), 1u);
+  EXPECT_EQ(plan.reservations[0].nodes, Nodes{0});
+  EXPECT_EQ(started_ids(plan), std::vector<uint32_t>{2});
+  EXPECT_EQ(placements(plan)[2], Nodes{1});
+  EXPECT_EQ(reason(plan, 3), "Resources");
+}
+
+TEST(SchedulerBackfill, UnlimitedJobCannotStartOnReservedNodes) {
+  SchedSnapshot snap = cluster({node(4, 3)}, {limited(1, 4, 100, 3600), limited(2, 1, 90, kSchedNever)});
+  snap.now = kNow;
+  snap.running = {running({0}, {3}, kNow + 600)};
+  SchedPlan plan = schedule(snap);
+  EXPECT_TRUE(plan.starts.empty());
+  EXPECT_EQ(reason(plan, 1), "Resources");
+  EXPECT_EQ(reason(plan, 2), "Priority");
+}
+
+TEST(SchedulerBackfill, ReservationWaitsForEnoughEndsOnMultipleNodes) {
+  SchedJob wide = limited(1, 4, 100, 3600);
+  wide.nodes = 2;
+  SchedSnapshot snap = cluster({node(4, 4), node(4, 4), node(4, 4)}, {wide});
+  snap.now = kNow;
+  snap.running = {running({0}, {4}, kNow + 900), running({1}, {4}, kNow + 300), running({2}, {4}, kNow + 1200)};
+  SchedPlan plan = schedule(snap);
+  ASSERT_EQ(plan.reservations.size(), 1u);
+  EXPECT_EQ(plan.reservations[0].start_time, kNow + 900);
+  EXPECT_EQ(plan.reservations[0].nodes, (Nodes{0, 1}));
+}
+
+TEST(SchedulerBackfill, OverrunningJobsCountAsEndingNow) {
+  SchedSnapshot snap = cluster({node(4, 4)}, {limited(1, 4, 100, 3600)});
+  snap.now = kNow;
+  snap.running = {running({0}, {4}, kNow - 50)};
+  SchedPlan plan = schedule(snap);
+  ASSERT_EQ(plan.reservations.size(), 1u);
+  EXPECT_EQ(plan.reservations[0].start_time, kNow);
+}
+
+TEST(SchedulerBackfill, DepthBoundsTheCandidatesTried) {
+  SchedSnapshot snap = cluster({node(8, 6)}, {limited(1, 8, 100, 3600), limited(2, 4, 90, 60),
+                                              limited(3, 1, 80, 60)});
+  snap.now = kNow;
+  snap.running = {running({0}, {6}, kNow + 600)};
+  snap.backfill_depth = 1;  // job 2 is tried (and does not fit); job 3 is not tried
+  SchedPlan plan = schedule(snap);
+  EXPECT_TRUE(plan.starts.empty());
+  EXPECT_EQ(reason(plan, 2), "Resources");
+  EXPECT_EQ(reason(plan, 3), "Priority");
+  snap.backfill_depth = 2;
+  EXPECT_EQ(started_ids(schedule(snap)), std::vector<uint32_t>{3});
+}
+
+TEST(SchedulerBackfill, IdenticalShapesGetTheSameAnswer) {
+  std::vector<SchedJob> pending = {limited(1, 8, 100, 3600)};
+  for (uint32_t id = 2; id < 200; ++id) pending.push_back(limited(id, 2, 50, 3600));  // none fits after the first
+  SchedSnapshot snap = cluster({node(8, 5)}, pending);
+  snap.now = kNow;
+  snap.running = {running({0}, {5}, kNow + 600)};
+  snap.backfill_depth = 1000;
+  SchedPlan plan = schedule(snap);
+  EXPECT_TRUE(plan.starts.empty());  // 3 CPUs free, but every 2-CPU job would delay job 1
+  for (uint32_t id = 2; id < 200; ++id) EXPECT_EQ(reason(plan, id), "Priority") << id;
+}
+
+TEST(SchedulerOrder, HigherTierPartitionFirst) {
+  SchedSnapshot snap;
+  snap.nodes = {node(4)};
+  snap.partitions = {SchedPartition{{0}, true, 1}, SchedPartition{{0}, true, 2}};
+  snap.pending = {job(1, 4, 1000, 0), job(2, 4, 1, 1)};
+  SchedPlan plan = schedule(snap);
+  EXPECT_EQ(started_ids(plan), std::vector<uint32_t>{2});
+  EXPECT_EQ(reason(plan, 1), "Resources");
+}
+
+TEST(SchedulerReasons, ReqNodeNotAvailDoesNotBlockOthers) {
+  SchedSnapshot snap = cluster({node(4), node(4)});
+  snap.nodes[1].usable = false;
+  SchedJob pinned = job(1, 1, 100);
+  pinned.required = {1};
+  snap.pending = {pinned, job(2, 1, 90)};
+  SchedPlan plan = schedule(snap);
+  EXPECT_EQ(reason(plan, 1), "ReqNodeNotAvail");
+  EXPECT_EQ(started_ids(plan), std::vector<uint32_t>{2});
+}
+
+TEST(SchedulerReasons, PartitionInactiveAndDown) {
+  SchedSnapshot snap;
+  snap.nodes = {node(4)};
+  snap.partitions = {SchedPartition{{0}, false, 1, PartitionState::kInactive},
+                     SchedPartition{{0}, false, 1, PartitionState::kDown}};
+  snap.pending = {job(1, 1, 100, 0), job(2, 1, 100, 1)};
+  SchedPlan plan = schedule(snap);
+  EXPECT_TRUE(plan.starts.empty());
+  EXPECT_EQ(reason(plan, 1), "PartitionInactive");
+  EXPECT_EQ(reason(plan, 2), "PartitionDown");
+}
+
 }  // namespace
 }  // namespace drover

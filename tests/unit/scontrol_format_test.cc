@@ -604,6 +604,17 @@ struct PartitionCase {
   std::string expected;
 };
 
+TEST_F(ScontrolFormatTest, PartitionSchedulingFields) {
+  pb::PartitionInfo p = partition("fast", false, "up", 120, {"node1"});
+  p.set_priority(5);
+  p.set_max_nodes(2);
+  p.set_default_time_min(30);
+  std::string out = format_partition_record(p, four_node_cluster(), false);
+  EXPECT_NE(out.find("   DefaultTime=00:30:00 DisableRootJobs=NO"), std::string::npos) << out;
+  EXPECT_NE(out.find("   MaxNodes=2 MaxTime=02:00:00 MinNodes=0"), std::string::npos) << out;
+  EXPECT_NE(out.find("   PriorityJobFactor=5 PriorityTier=5 RootOnly=NO"), std::string::npos) << out;
+}
+
 TEST_F(ScontrolFormatTest, PartitionRecords) {
   const std::vector<PartitionCase> cases = {
       {"SpecExample", partition("debug", true, "up", 0, {"node1", "node2", "node3", "node4"}), false,
