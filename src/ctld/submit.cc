@@ -66,8 +66,8 @@ void Controller::handle_submit(Request& request) {
     return reply_error(request, "Job arrays are not supported for allocations");
   ArraySpec array;
   if (!spec.array_spec().empty()) {
-    Result<ArraySpec> parsed = parse_array_spec(spec.array_spec(), config_.max_array_size);
-    if (!parsed) return reply_error(request, "Invalid job array specification");
+    Result<ArraySpec> parsed = parse_array_spec(spec.array_spec(), config_.max_array_size, config_.path);
+    if (!parsed) return reply_error(request, parsed.error());
     array = std::move(*parsed);
   }
 
