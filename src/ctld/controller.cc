@@ -82,7 +82,7 @@ void Controller::recover() {
     if (job.spec().allocation() && job.state() == pb::JOB_RUNNING) allocations_[id] = now();  // holders get a grace period
     if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
     track_dependency(job);
-    jobs_.emplace(id, std::move(job));
+    index_.add(jobs_.emplace(id, std::move(job)).first->second);
   }
   spdlog::info("recovered {} jobs ({} pending, {} running or completing; {} older finished ones left to sacct); "
                "next job id {}", jobs_.size(), pending, running, aged, next_job_id_);
@@ -99,6 +99,9 @@ size_t Controller::node_index(const std::string& name) const {
 }
 
 void Controller::persist(std::vector<pb::JobRecord> records, std::function<void(Status)> done) {
+  // Every state change is persisted: the one place the index follows them.
+  for (const pb::JobRecord& record : records)
+    if (const pb::JobRecord* job = find_job(record.job_id())) index_.refile(*job);
   store_->set_next_job_id(next_job_id_);
   JobStore::Write write;
   write.records = std::move(records);
@@ -238,6 +241,7 @@ void Controller::start_job(uint32_t job_id, const std::vector<size_t>& nodes, ui
       task_record.set_job_id(next_job_id_++);
       changed.push_back(*meta);
       job = &jobs_.emplace(task_record.job_id(), std::move(task_record)).first->second;
+      index_.add(*job);
     }
     job->set_is_array_task(true);
     job->set_array_task_id(task);

@@ -25,6 +25,7 @@
 #include "drover/credential.h"
 #include "drover/dependency.h"
 #include "drover/log_limiter.h"
+#include "job_index.h"
 #include "job_store.h"
 
 namespace drover {
@@ -85,6 +86,8 @@ class Controller {
   void reply(const Request& request, const pb::Message& message);
   void reply_error(const Request& request, const std::string& message, const std::string& detail = "");
   void send(Session& session, const pb::Message& message);
+  // A message already serialized (queries.cc encodes big listings in place).
+  void send_payload(Session& session, std::string payload);
   // Logs a warning about hostile or broken input at most once per kind per interval.
   void warn_limited(const std::string& kind, const std::string& message);
   bool is_admin(uint32_t uid, uint32_t gid) const;
@@ -206,6 +209,10 @@ class Controller {
   int64_t wake_at_ = 0;  // when wake_timer_ fires; 0: not armed
   asio::steady_timer purge_timer_;
   int64_t last_retention_purge_s_ = 0;
+  // Arrays and large queues: jobs_ by user, partition, array and state
+  // class (job_index.h). add() where a record enters jobs_, refile() in
+  // persist(), remove() where one leaves.
+  JobIndex index_;
 };
 
 }  // namespace drover

@@ -146,7 +146,7 @@ void Controller::handle_submit(Request& request) {
                  job.array_job_id() ? " (array " + job.spec().array_spec() + ")" : "");
     if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
     track_dependency(job);
-    jobs_.emplace(id, std::move(job));
+    index_.add(jobs_.emplace(id, std::move(job)).first->second);
     pb::Message reply_msg;
     reply_msg.mutable_submit_reply()->set_job_id(id);
     reply(request, reply_msg);
