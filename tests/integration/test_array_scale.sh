@@ -52,7 +52,8 @@ while [ ! -e release ]; do sleep 0.05; done
 SCRIPT
 run=$(sbatch --parsable -J runner hold.sh)
 wait_until 20 test -e started
-wait_until 20 test "$(squeue -h -j "$run" -o %t)" = R
+is_running() { [ "$(squeue -h -j "$1" -o %t)" = R ]; }
+wait_until 20 is_running "$run"
 held=()
 for i in 1 2 3; do held+=("$(sbatch --parsable -H -J "held$i" --wrap=true)"); done
 node=$(squeue -h -j "$run" -o %N)
@@ -77,10 +78,12 @@ assert_contains "$(sacct -n -X -j "${held[0]}" -o State)" "CANCELLED"
 assert_contains "$(sacct -n -X -j "${big}" -o JobID | head -n 1)" "${big}_"
 
 # MinJobAge: finished jobs leave memory (squeue -t all), the queue stays.
+completed() { [ "$(job_state "$1")" = COMPLETED ]; }
+gone() { [ -z "$(squeue -h -t all -j "$1" -o %i 2>/dev/null)" ]; }
 touch release
-wait_until 20 test "$(job_state "$run")" = COMPLETED
-wait_until 20 test -z "$(squeue -h -t all -j "$run" -o %i 2>/dev/null)"
-wait_until 20 test -z "$(squeue -h -t all -j "${held[0]}" -o %i 2>/dev/null)"
+wait_until 20 completed "$run"
+wait_until 20 gone "$run"
+wait_until 20 gone "${held[0]}"
 assert_eq "${big}_[0-4,11-999998]" "$(squeue -h -j "$big" -o %i)" "the big array stays"
 assert_contains "$(sacct -n -X -j "$run" -o State)" "COMPLETED"
 

@@ -266,7 +266,7 @@ TEST_F(SqueueFieldsTest, MillionTaskArrayStreamsInPieces) {
   EXPECT_EQ(lines, 1000001u);  // header + one line per task
   EXPECT_GT(pieces, 100u);
   EXPECT_LT(largest, 128u * 1024);
-  EXPECT_EQ(last.substr(0, 45), "          1_999999 picluster   obsarr    alice");
+  EXPECT_EQ(last.substr(0, 46), "          1_999999 picluster   obsarr    alice");
   // Without -r the array is one line, Slurm's form.
   EXPECT_EQ(field(meta, "%i"), "1_[0-999999]");
   EXPECT_EQ(field(array_meta(123, 8, 1000000, 10), "%i"), "123_[8-1000000%10]");
