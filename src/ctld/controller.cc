@@ -93,6 +93,14 @@ pb::JobRecord* Controller::find_job(uint32_t job_id) {
   return it == jobs_.end() ? nullptr : &it->second;
 }
 
+std::vector<uint32_t> Controller::node_holders() const {
+  std::vector<uint32_t> ids;
+  index_.in_class(JobIndex::kActive).append_to(ids);
+  index_.in_class(JobIndex::kCompleting).append_to(ids);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 size_t Controller::node_index(const std::string& name) const {
   auto it = node_by_name_.find(name);
   return it == node_by_name_.end() ? SIZE_MAX : it->second;

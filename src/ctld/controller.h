@@ -175,6 +175,9 @@ class Controller {
   // Saves a node's DOWN/DRAIN state and reason.
   void persist_node(size_t node);
   pb::JobRecord* find_job(uint32_t job_id);
+  // Ids of the jobs that may hold nodes (running, suspended, completing),
+  // from the index: node events look at these, not at every job.
+  std::vector<uint32_t> node_holders() const;
   // "12" or "12_3"; pending_task: the id names a task still pending in its array record.
   pb::JobRecord* find_job_text(const std::string& text, bool& pending_task);
   size_t node_index(const std::string& name) const;
