@@ -45,8 +45,15 @@ struct ArraySpec {
 };
 
 // Parses "1-3", "[1-3]", "1-7:2", "1,3,5", "0-15%4", "[0,4-6]".
-// Indices must be < max_array_size. Error: "Invalid job array specification".
-Result<ArraySpec> parse_array_spec(std::string_view text, uint32_t max_array_size);
+// Indices must be < max_array_size. Error: "Invalid job array specification";
+// an index over the limit adds which one and the limit, naming
+// `limit_source` (the config file) when given: see array_limit_error.
+Result<ArraySpec> parse_array_spec(std::string_view text, uint32_t max_array_size,
+                                   std::string_view limit_source = {});
+
+// "Invalid job array specification (task id 2000000 is not below
+// max_array_size=1000001 in /etc/drover/drover.yaml)".
+std::string array_limit_error(uint64_t task_id, uint32_t max_array_size, std::string_view limit_source);
 
 // Parses the inside of "12_[1-3,7]" style selectors: "1-3,7" or a single "4".
 Result<TaskSet> parse_task_list(std::string_view text);

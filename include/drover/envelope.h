@@ -29,6 +29,8 @@ using Signer = std::function<Result<pb::Credential>(std::string_view digest)>;
 
 // Serializes a message into an envelope body (not yet framed).
 Result<std::string> seal(const pb::Message& message, const Signer& signer);
+// The same for a message already serialized (a large listing encoded in place).
+Result<std::string> seal_payload(std::string payload, const Signer& signer);
 
 struct Opened {
   pb::Credential cred;

@@ -2,6 +2,7 @@
 // array expansion (-r) and sorting (-S). Pure.
 #pragma once
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,6 +41,16 @@ Result<SqueueLayout> parse_squeue_long_format(std::string_view format);
 // in '\n'. `now` is the time used for elapsed-time columns.
 std::string render_squeue(const SqueueLayout& layout, const std::vector<const pb::JobRecord*>& jobs,
                           int64_t now, bool header);
+
+// render_squeue for any number of lines: the text goes to `sink` in pieces
+// of about 64 KiB, so a listing of a million lines never sits in memory at
+// once. With `expand_arrays` (-r) each array's pending record becomes one
+// line per pending task ("12_4", "12_5" ...), in task order, rendered from
+// one scratch copy of the record rather than one copy per task. The records
+// must already be sorted: the tasks of one record share every sort key.
+void render_squeue_stream(const SqueueLayout& layout, const std::vector<const pb::JobRecord*>& jobs,
+                          int64_t now, bool header, bool expand_arrays,
+                          const std::function<void(std::string_view)>& sink);
 
 // parse_squeue_format + render_squeue.
 Result<std::string> format_squeue(const std::vector<const pb::JobRecord*>& jobs,

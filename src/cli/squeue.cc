@@ -144,30 +144,30 @@ QueueFilter make_filter(const Options& o) {
   return std::move(*made);
 }
 
-// One report from one reply: JSON, steps, or the job table.
-std::string report(const Options& o, const SqueueLayout& layout, const std::vector<SqueueSortKey>& keys,
-                   const QueueFilter& filter, const pb::ListJobsReply& listing, bool dated) {
+void write_out(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+
+// One report from one reply: JSON, steps, or the job table, written to
+// stdout as it is rendered (squeue -r of a million tasks streams).
+void report(const Options& o, const SqueueLayout& layout, const std::vector<SqueueSortKey>& keys,
+            const QueueFilter& filter, const pb::ListJobsReply& listing, bool dated) {
   std::vector<const pb::JobRecord*> records;
+  records.reserve(listing.jobs_size());
   for (const pb::JobRecord& job : listing.jobs()) {
     if (filter.keep(job)) records.push_back(&job);
   }
-  if (o.json) return squeue_json(records, listing.now());
+  if (o.json) return write_out(squeue_json(records, listing.now()));
   if (o.step_view) {
     Result<std::string> text = format_squeue_steps(records, cli::split_list(o.steps),
                                                    o.format.empty() ? kSqueueStepFormat : o.format,
                                                    listing.now(), !o.no_header);
     if (!text) fail(text.error());
-    return *text;
+    return write_out(*text);
   }
-  std::vector<pb::JobRecord> expanded;
-  if (o.array) {
-    expanded = expand_array_tasks(records);
-    records.clear();
-    for (const pb::JobRecord& job : expanded) records.push_back(&job);
-  }
+  // Sorting before -r's expansion orders the same: an array's pending tasks
+  // share every sort key, and come out in task order.
   sort_squeue(records, keys, listing.now());
-  std::string text = dated ? date_line() + "\n" : "";
-  return text + render_squeue(layout, records, listing.now(), !o.no_header);
+  if (dated) write_out(date_line() + "\n");
+  render_squeue_stream(layout, records, listing.now(), !o.no_header, o.array, write_out);
 }
 
 }  // namespace
@@ -210,8 +210,7 @@ int main(int argc, char** argv) {
   bool dated = !o.json && !o.step_view && !o.no_header && (iterate || o.long_format || o.verbose);
   for (;;) {
     pb::Message reply = cli::call_or_exit(client, request, "squeue", "slurm_load_jobs error: ", false);
-    std::string text = report(o, *layout, *sort_keys, filter, reply.list_jobs_reply(), dated);
-    std::fwrite(text.data(), 1, text.size(), stdout);
+    report(o, *layout, *sort_keys, filter, reply.list_jobs_reply(), dated);
     if (!iterate || o.json) return 0;
     std::printf("\n");
     std::fflush(stdout);

@@ -208,7 +208,14 @@ std::string TaskSet::to_string() const {
   return out;
 }
 
-Result<ArraySpec> parse_array_spec(std::string_view text, uint32_t max_array_size) {
+std::string array_limit_error(uint64_t task_id, uint32_t max_array_size, std::string_view limit_source) {
+  std::string out = std::string(kInvalidArraySpec) + " (task id " + std::to_string(task_id) +
+                    " is not below max_array_size=" + std::to_string(max_array_size);
+  if (!limit_source.empty()) out += " in " + std::string(limit_source);
+  return out + ")";
+}
+
+Result<ArraySpec> parse_array_spec(std::string_view text, uint32_t max_array_size, std::string_view limit_source) {
   using R = Result<ArraySpec>;
   ArraySpec spec;
   if (size_t percent = text.find('%'); percent != std::string_view::npos) {
@@ -223,7 +230,9 @@ Result<ArraySpec> parse_array_spec(std::string_view text, uint32_t max_array_siz
     // Like strtok in the controller, empty items between commas are skipped.
     if (token.empty()) continue;
     auto range = parse_range_token(strip_brackets(token), /*allow_step=*/true);
-    if (!range || range->last >= max_array_size) return R::fail(kInvalidArraySpec);
+    if (!range) return R::fail(kInvalidArraySpec);
+    // Slurm's MaxArraySize: every task id must be below it; say which limit.
+    if (range->last >= max_array_size) return R::fail(array_limit_error(range->last, max_array_size, limit_source));
     if (range->step != 0) {
       if (range->step >= max_array_size) return R::fail(kInvalidArraySpec);
       // SLURM_ARRAY_TASK_STEP reports the first step written in the spec.

@@ -22,9 +22,13 @@ Result<uint32_t> frame_length(const unsigned char* header, uint32_t max_frame_by
 }
 
 Result<std::string> seal(const pb::Message& message, const Signer& signer) {
+  return seal_payload(message.SerializeAsString(), signer);
+}
+
+Result<std::string> seal_payload(std::string payload, const Signer& signer) {
   pb::Envelope envelope;
   envelope.set_version(kProtocolVersion);
-  message.SerializeToString(envelope.mutable_payload());
+  *envelope.mutable_payload() = std::move(payload);
   Result<pb::Credential> cred = signer(payload_digest(envelope.payload()));
   if (!cred) return Result<std::string>::fail(cred.error());
   *envelope.mutable_cred() = std::move(*cred);

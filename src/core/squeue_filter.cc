@@ -92,6 +92,7 @@ Result<QueueFilter> make_queue_filter(const QueueQuery& query) {
     auto nodes = hostlist::expand(query.nodelist);
     if (!nodes || nodes->empty()) return R::fail("'" + query.nodelist + "' invalid entry for --nodelist");
     filter.nodes = std::move(*nodes);
+    for (const std::string& n : filter.nodes) request.add_nodes(n);
   }
   return R::ok(std::move(filter));
 }

@@ -179,6 +179,40 @@ std::string render_squeue(const SqueueLayout& layout, const std::vector<const pb
   return out;
 }
 
+void render_squeue_stream(const SqueueLayout& layout, const std::vector<const pb::JobRecord*>& jobs,
+                          int64_t now, bool header, bool expand_arrays,
+                          const std::function<void(std::string_view)>& sink) {
+  constexpr size_t kPiece = 64 * 1024;
+  std::string out;
+  out.reserve(kPiece + 4096);
+  auto maybe_flush = [&] {
+    if (out.size() < kPiece) return;
+    sink(out);
+    out.clear();
+  };
+  if (header) append_header(out, layout);
+  for (const pb::JobRecord* job : jobs) {
+    if (!expand_arrays || !is_array_meta(*job)) {
+      append_job(out, layout, *job, now);
+      maybe_flush();
+      continue;
+    }
+    // One scratch record whose single pending range is moved task by task.
+    pb::JobRecord one = *job;
+    one.clear_array_pending();
+    pb::TaskRange* range = one.add_array_pending();
+    for (const pb::TaskRange& interval : job->array_pending()) {
+      for (uint64_t task = interval.first(); task <= interval.last(); ++task) {
+        range->set_first(static_cast<uint32_t>(task));
+        range->set_last(static_cast<uint32_t>(task));
+        append_job(out, layout, one, now);
+        maybe_flush();
+      }
+    }
+  }
+  if (!out.empty()) sink(out);
+}
+
 Result<std::string> format_squeue(const std::vector<const pb::JobRecord*>& jobs,
                                   std::string_view format, int64_t now, bool header) {
   auto layout = parse_squeue_format(format);
@@ -191,6 +225,9 @@ std::string job_display_id(const pb::JobRecord& job) {
   std::string id = std::to_string(job.array_job_id()) + "_";
   if (job.is_array_task()) return id + std::to_string(job.array_task_id());
   if (!is_array_meta(job)) return std::to_string(job.job_id());
+  // One pending task (squeue -r's lines, -j 12_7): no set to build.
+  if (job.array_pending_size() == 1 && job.array_pending(0).first() == job.array_pending(0).last())
+    return id + std::to_string(job.array_pending(0).first());
   TaskSet tasks = pending_tasks(job);
   if (tasks.count() == 1) return id + std::to_string(tasks.first());
   std::string ranges = tasks.to_string();

@@ -106,7 +106,10 @@ void Controller::reconcile(size_t index, const pb::AgentHello& hello) {
   rt.awaiting_launch.clear();
   std::vector<pb::JobRecord> changed;
   std::set<JobRefKey> expected;
-  for (auto& [id, job] : jobs_) {
+  for (uint32_t id : node_holders()) {
+    pb::JobRecord* found = find_job(id);
+    if (!found) continue;
+    pb::JobRecord& job = *found;
     if (!occupies_node(job) || job.nodes().empty() || job.nodes(0) != name || job.spec().allocation()) continue;
     JobRefKey key{id, job.restarts()};
     expected.insert(key);
@@ -285,7 +288,10 @@ void Controller::mark_node_down(size_t index, const std::string& reason) {
   if (was_down) return;
   spdlog::error("node {} is DOWN: {}", name, reason);
   std::vector<pb::JobRecord> changed;
-  for (auto& [id, job] : jobs_) {
+  for (uint32_t id : node_holders()) {
+    pb::JobRecord* found = find_job(id);
+    if (!found) continue;
+    pb::JobRecord& job = *found;
     if (!occupies_node(job)) continue;
     if (std::find(job.nodes().begin(), job.nodes().end(), name) == job.nodes().end()) continue;
     if (job.kill_sent()) {  // already cancelled: its node is gone, so is the job

@@ -107,10 +107,15 @@ void Controller::handle_cancel(Request& request) {
       continue;
     }
     // An array id names every task: the pending record and the started ones.
+    // Looked up by id and through the array index, never by a scan.
     std::vector<pb::JobRecord*> targets;
-    for (auto& [id, job] : jobs_) {
-      bool in_array = job.array_job_id() == sel->job_id;
-      if (!sel->has_tasks ? (id == sel->job_id || in_array) : in_array) targets.push_back(&job);
+    if (pb::JobRecord* job = find_job(sel->job_id); job && (!sel->has_tasks || job->array_job_id() == sel->job_id))
+      targets.push_back(job);
+    if (const IdSet* array = index_.array_records(sel->job_id)) {
+      array->for_each([&](uint32_t id) {
+        if (id == sel->job_id) return;  // the array's own record, taken above
+        if (pb::JobRecord* job = find_job(id)) targets.push_back(job);
+      });
     }
     if (targets.empty()) {
       out->add_errors("Kill job error on job id " + text + ": Invalid job id specified");
@@ -154,7 +159,10 @@ void Controller::handle_cancel(Request& request) {
     }
   }
   if (cancel.job_ids().empty()) {
-    for (auto& [id, job] : jobs_) {
+    for (uint32_t id : index_.candidates(cancel.filter(), /*unfinished_only=*/true)) {
+      pb::JobRecord* found = find_job(id);
+      if (!found) continue;
+      pb::JobRecord& job = *found;
       if (job_state_is_finished(job.state()) || !matches_filter(job, cancel.filter())) continue;
       if (!permitted(job)) continue;  // filters silently skip other users' jobs, as Slurm does
       act(job, std::to_string(job.job_id()));

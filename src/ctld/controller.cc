@@ -108,7 +108,7 @@ void Controller::recover() {
     if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
     track_dependency(job);
     metrics_->jobs().update(job, /*restored=*/true);
-    jobs_.emplace(id, std::move(job));
+    index_.add(jobs_.emplace(id, std::move(job)).first->second);
   }
   spdlog::info("recovered {} jobs ({} pending, {} running or completing; {} older finished ones left to sacct); "
                "next job id {}", jobs_.size(), pending, running, aged, next_job_id_);
@@ -119,12 +119,23 @@ pb::JobRecord* Controller::find_job(uint32_t job_id) {
   return it == jobs_.end() ? nullptr : &it->second;
 }
 
+std::vector<uint32_t> Controller::node_holders() const {
+  std::vector<uint32_t> ids;
+  index_.in_class(JobIndex::kActive).append_to(ids);
+  index_.in_class(JobIndex::kCompleting).append_to(ids);
+  std::sort(ids.begin(), ids.end());
+  return ids;
+}
+
 size_t Controller::node_index(const std::string& name) const {
   auto it = node_by_name_.find(name);
   return it == node_by_name_.end() ? SIZE_MAX : it->second;
 }
 
 void Controller::persist(std::vector<pb::JobRecord> records, std::function<void(Status)> done) {
+  // Every state change is persisted: the one place the index follows them.
+  for (const pb::JobRecord& record : records)
+    if (const pb::JobRecord* job = find_job(record.job_id())) index_.refile(*job);
   store_->set_next_job_id(next_job_id_);
   for (const pb::JobRecord& record : records) note_job(record);
   JobStore::Write write;
@@ -348,6 +359,7 @@ void Controller::start_job(uint32_t job_id, const std::vector<size_t>& nodes, ui
       task_record.set_job_id(next_job_id_++);
       changed.push_back(*meta);
       job = &jobs_.emplace(task_record.job_id(), std::move(task_record)).first->second;
+      index_.add(*job);
     }
     job->set_is_array_task(true);
     job->set_array_task_id(task);

@@ -27,6 +27,7 @@
 #include "drover/log_limiter.h"
 #include "drover/sd_notify.h"
 #include "http_server.h"
+#include "job_index.h"
 #include "job_store.h"
 #include "metrics.h"
 #include "scheduler.h"
@@ -101,6 +102,8 @@ class Controller {
   void reply(const Request& request, const pb::Message& message);
   void reply_error(const Request& request, const std::string& message, const std::string& detail = "");
   void send(Session& session, const pb::Message& message);
+  // A message already serialized (queries.cc encodes big listings in place).
+  void send_payload(Session& session, std::string payload);
   // Logs a warning about hostile or broken input at most once per kind per interval.
   void warn_limited(const std::string& kind, const std::string& message);
   bool is_admin(uint32_t uid, uint32_t gid) const;
@@ -196,6 +199,9 @@ class Controller {
   // Saves a node's DOWN/DRAIN state and reason.
   void persist_node(size_t node);
   pb::JobRecord* find_job(uint32_t job_id);
+  // Ids of the jobs that may hold nodes (running, suspended, completing),
+  // from the index: node events look at these, not at every job.
+  std::vector<uint32_t> node_holders() const;
   // "12" or "12_3"; pending_task: the id names a task still pending in its array record.
   pb::JobRecord* find_job_text(const std::string& text, bool& pending_task);
   size_t node_index(const std::string& name) const;
@@ -256,6 +262,10 @@ class Controller {
   // Scheduling (issue 6): a pass also runs this often without events, so
   // age raises priorities and overrunning jobs are seen (Slurm's sched_interval).
   int64_t last_timed_pass_s_ = 0;
+  // Arrays and large queues: jobs_ by user, partition, array and state
+  // class (job_index.h). add() where a record enters jobs_, refile() in
+  // persist(), remove() where one leaves.
+  JobIndex index_;
 };
 
 }  // namespace drover

@@ -163,8 +163,12 @@ void Controller::on_frame(const std::shared_ptr<Session>& session, const std::st
 }
 
 void Controller::send(Session& session, const pb::Message& message) {
+  send_payload(session, message.SerializeAsString());
+}
+
+void Controller::send_payload(Session& session, std::string payload) {
   if (!session.conn) return;
-  Result<std::string> sealed = seal(message, [this](std::string_view digest) {
+  Result<std::string> sealed = seal_payload(std::move(payload), [this](std::string_view digest) {
     return Result<pb::Credential>::ok(mint_credential(key_, daemon_uid_, ::getgid(), now(), config_.ttl_s, digest));
   });
   if (sealed) session.conn->send(std::move(*sealed));

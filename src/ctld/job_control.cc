@@ -39,21 +39,20 @@ pb::JobRecord* Controller::find_job_text(const std::string& text, bool& pending_
   if (!parse_number(text.substr(0, underscore), id)) return nullptr;
   if (underscore == std::string::npos) return find_job(id);
   if (!parse_number(text.substr(underscore + 1), task)) return nullptr;
-  for (auto it = jobs_.lower_bound(id); it != jobs_.end(); ++it) {
-    // Started tasks get ids above their array's, interleaved with other jobs.
-    pb::JobRecord& job = it->second;
-    if (job.array_job_id() != id) continue;
-    if (job.is_array_task() && job.array_task_id() == task) return &job;
-    if (!job.is_array_task()) {
-      TaskSet pending;
-      for (const pb::TaskRange& r : job.array_pending()) pending.add_range(r.first(), r.last());
-      if (pending.contains(task)) {
-        pending_task = true;
-        return &job;
-      }
+  const IdSet* records = index_.array_records(id);
+  if (!records) return nullptr;
+  pb::JobRecord* found = nullptr;
+  records->for_each([&](uint32_t record_id) {
+    pb::JobRecord* job = found ? nullptr : find_job(record_id);
+    if (!job) return;
+    if (job->is_array_task() && job->array_task_id() == task) {
+      found = job;
+    } else if (!job->is_array_task() && array_pending_contains(*job, task)) {
+      pending_task = true;
+      found = job;
     }
-  }
-  return nullptr;
+  });
+  return found;
 }
 
 // Stops or continues a running job's processes; its resources stay

@@ -2,11 +2,14 @@
 #include <algorithm>
 #include <cctype>
 #include <optional>
+#include <deque>
 #include <set>
+#include <unordered_set>
 
 #include "controller.h"
 #include "drover/array_spec.h"
 #include "drover/job_state.h"
+#include "listing_reply.h"
 
 namespace drover {
 namespace {
@@ -56,73 +59,83 @@ bool passes_filter(const pb::JobFilter& f, const pb::JobRecord& job) {
   } else if (!f.all_states() && !listed_by_default(job)) {
     return false;
   }
+  if (!f.nodes().empty() && std::none_of(job.nodes().begin(), job.nodes().end(), [&](const std::string& n) {
+        return std::find(f.nodes().begin(), f.nodes().end(), n) != f.nodes().end();
+      }))
+    return false;
   return allowed(f.uids(), job.uid()) && allowed(f.partitions(), job.partition()) &&
          name_allowed(f.names(), job.spec().name());
-}
-
-// A reply copy without the bulky fields no listing shows.
-pb::JobRecord listing_copy(const pb::JobRecord& job) {
-  pb::JobRecord copy = job;
-  copy.mutable_spec()->clear_script();
-  copy.mutable_spec()->clear_env();
-  return copy;
 }
 
 }  // namespace
 
 void Controller::handle_list_jobs(Request& request) {
   const pb::JobFilter& f = request.message.list_jobs().filter();
-  pb::Message reply_msg;
-  pb::ListJobsReply* out = reply_msg.mutable_list_jobs_reply();
-  out->set_now(now());
   auto passes = [&](const pb::JobRecord& job) { return passes_filter(f, job); };
+  std::vector<pb::JobRecord*> listing;
+  std::deque<pb::JobRecord> single_tasks;  // "ID_T" of a task still pending in its array
+  bool any_known = f.job_ids().empty();
 
   if (f.job_ids().empty()) {
-    for (const auto& [id, job] : jobs_)
-      if (passes(job)) *out->add_jobs() = listing_copy(job);
-    if (f.accounting()) return answer_from_accounting(request.session, f, std::move(reply_msg));
-    return reply(request, reply_msg);
+    // Only the jobs the index says may match: O(answer) when filtered.
+    for (uint32_t id : index_.candidates(f))
+      if (pb::JobRecord* job = find_job(id); job && passes(*job)) listing.push_back(job);
   }
-
-  bool any_known = false;
+  std::unordered_set<uint32_t> listed;  // "-j 5,5" lists a record once
   for (const std::string& text : f.job_ids()) {
     uint32_t id = 0;
     std::optional<uint32_t> task_id;
     if (!parse_id(text, id, task_id)) return reply_error(request, "Invalid job id specified");
+    const IdSet* array = index_.array_records(id);
     if (!task_id) {
       // The job itself, or every record of the array with this id.
-      for (const auto& [job_id, job] : jobs_) {
-        if (job_id != id && job.array_job_id() != id) continue;
+      if (pb::JobRecord* job = find_job(id)) {
         any_known = true;
-        if (passes(job)) *out->add_jobs() = listing_copy(job);
+        if (passes(*job) && listed.insert(id).second) listing.push_back(job);
+      }
+      if (array) {
+        array->for_each([&](uint32_t record_id) {
+          pb::JobRecord* job = find_job(record_id);
+          if (!job || record_id == id) return;
+          any_known = true;
+          if (passes(*job) && listed.insert(record_id).second) listing.push_back(job);
+        });
       }
       continue;
     }
+    if (!array) continue;
     uint32_t task = *task_id;
-    for (const auto& [job_id, job] : jobs_) {
-      if (job.array_job_id() != id) continue;
-      if (job.is_array_task() && job.array_task_id() == task) {
+    array->for_each([&](uint32_t record_id) {
+      pb::JobRecord* job = find_job(record_id);
+      if (!job) return;
+      if (job->is_array_task() && job->array_task_id() == task) {
         any_known = true;
-        if (passes(job)) *out->add_jobs() = listing_copy(job);
-      } else if (!job.is_array_task()) {
-        TaskSet pending;
-        for (const pb::TaskRange& r : job.array_pending()) pending.add_range(r.first(), r.last());
-        if (!pending.contains(task)) continue;
+        if (passes(*job)) listing.push_back(job);
+      } else if (!job->is_array_task() && array_pending_contains(*job, task)) {
         any_known = true;
-        if (!passes(job)) continue;
+        if (!passes(*job)) return;
         // A pending task is shown on its own, as "ID_T".
-        pb::JobRecord one = listing_copy(job);
+        pb::JobRecord& one = single_tasks.emplace_back(listing_copy(*job));
         one.clear_array_pending();
         pb::TaskRange* r = one.add_array_pending();
         r->set_first(task);
         r->set_last(task);
-        *out->add_jobs() = std::move(one);
+        listing.push_back(&one);
       }
-    }
+    });
   }
-  if (f.accounting()) return answer_from_accounting(request.session, f, std::move(reply_msg));
+
+  if (f.accounting()) {
+    pb::Message reply_msg;
+    pb::ListJobsReply* out = reply_msg.mutable_list_jobs_reply();
+    out->set_now(now());
+    for (pb::JobRecord* job : listing) *out->add_jobs() = listing_copy(*job);
+    return answer_from_accounting(request.session, f, std::move(reply_msg));
+  }
   if (!any_known) return reply_error(request, "Invalid job id specified");
-  reply(request, reply_msg);
+  ListingEncoder encoder;
+  for (pb::JobRecord* job : listing) encoder.add(*job);
+  send_payload(*request.session, encoder.finish(now()));
 }
 
 void Controller::answer_from_accounting(const std::shared_ptr<Session>& session, const pb::JobFilter& filter,
@@ -151,7 +164,7 @@ void Controller::answer_from_accounting(const std::shared_ptr<Session>& session,
       return false;
     };
     // Jobs still in memory were answered from memory, as they are now.
-    for (const pb::JobRecord& job : stored)
+    for (pb::JobRecord& job : stored)
       if (!listed.count(job.job_id()) && !jobs_.count(job.job_id()) && wanted(job) && passes_filter(filter, job))
         *out->add_jobs() = listing_copy(job);
     std::sort(out->mutable_jobs()->begin(), out->mutable_jobs()->end(),

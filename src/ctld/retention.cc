@@ -29,22 +29,26 @@ void Controller::purge_old_jobs() {
   int64_t t = now();
   size_t dropped = 0;
   std::set<uint32_t> spools;  // spool directories of the dropped jobs
-  for (auto it = jobs_.begin(); it != jobs_.end();) {
-    if (!past_min_job_age(it->second, t)) {
-      ++it;
-      continue;
-    }
-    spdlog::debug("job {}: finished {} s ago, dropped from memory (min_job_age_s)", it->first,
-                  t - it->second.end_time());
-    if (const std::string& token = it->second.spec().submit_token(); !token.empty()) submit_tokens_.erase(token);
-    spools.insert(it->second.array_job_id() ? it->second.array_job_id() : it->first);
-    metrics_->jobs().forget(it->first);
-    it = jobs_.erase(it);
-    ++dropped;
+  // The index hands out finished jobs in end-time order, so a pass costs the
+  // jobs it drops, not the jobs in memory (MinJobAge=0 keeps them all).
+  if (config_.min_job_age_s > 0) {
+    index_.pop_finished_before(t - static_cast<int64_t>(config_.min_job_age_s), [&](uint32_t id) {
+      auto it = jobs_.find(id);
+      if (it == jobs_.end() || !past_min_job_age(it->second, t)) return;  // requeued, or ended again later
+      spdlog::debug("job {}: finished {} s ago, dropped from memory (min_job_age_s)", id, t - it->second.end_time());
+      if (const std::string& token = it->second.spec().submit_token(); !token.empty()) submit_tokens_.erase(token);
+      spools.insert(it->second.array_job_id() ? it->second.array_job_id() : id);
+      index_.remove(it->second);
+      metrics_->jobs().forget(id);
+      jobs_.erase(it);
+      ++dropped;
+    });
   }
   // An array's tasks share its spool: it goes with the last of its records.
-  if (!spools.empty())
-    for (const auto& [id, job] : jobs_) spools.erase(job.array_job_id() ? job.array_job_id() : id);
+  for (auto it = spools.begin(); it != spools.end();) {
+    if (jobs_.count(*it) || index_.array_records(*it)) it = spools.erase(it);
+    else ++it;
+  }
   if (!spools.empty()) {
     for (uint32_t id : spools) spooled_.erase(id);
     store_->run_on_worker([dir = config_.spool_dir, spools] {
@@ -63,7 +67,7 @@ void Controller::purge_old_jobs() {
       else if (*purged > 0) spdlog::info("accounting retention: purged {} jobs that ended over {} days ago", *purged, days);
     });
   }
-  // Scans are O(jobs in memory): no more often than a tenth of MinJobAge.
+  // Passes cost only what they drop, but a tenth of MinJobAge is soon enough.
   int64_t interval = std::clamp<int64_t>(config_.min_job_age_s / 10, kPurgeIntervalS, 30);
   purge_timer_.expires_after(std::chrono::seconds(interval));
   purge_timer_.async_wait([this](boost::system::error_code ec) {

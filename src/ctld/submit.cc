@@ -66,8 +66,8 @@ void Controller::handle_submit(Request& request) {
     return reply_error(request, "Job arrays are not supported for allocations");
   ArraySpec array;
   if (!spec.array_spec().empty()) {
-    Result<ArraySpec> parsed = parse_array_spec(spec.array_spec(), config_.max_array_size);
-    if (!parsed) return reply_error(request, "Invalid job array specification");
+    Result<ArraySpec> parsed = parse_array_spec(spec.array_spec(), config_.max_array_size, config_.path);
+    if (!parsed) return reply_error(request, parsed.error());
     array = std::move(*parsed);
   }
 
@@ -150,7 +150,9 @@ void Controller::handle_submit(Request& request) {
                  job.array_job_id() ? " (array " + job.spec().array_spec() + ")" : "");
     if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
     track_dependency(job);
-    note_job(jobs_.emplace(id, std::move(job)).first->second);
+    pb::JobRecord& entered = jobs_.emplace(id, std::move(job)).first->second;
+    index_.add(entered);
+    note_job(entered);
     pb::Message reply_msg;
     reply_msg.mutable_submit_reply()->set_job_id(id);
     reply(request, reply_msg);

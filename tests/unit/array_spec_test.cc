@@ -70,6 +70,23 @@ INSTANTIATE_TEST_SUITE_P(
                     ValidSpecCase{"1-3,2-4", {1, 2, 3, 4}, 1, 0},
                     ValidSpecCase{"0-9:3,20-30:5", {0, 3, 6, 9, 20, 25, 30}, 3, 0}));
 
+// ---- parse_array_spec: the max_array_size limit ------------------------------
+
+TEST(ArraySpecLimit, NamesTheTaskTheLimitAndTheKey) {
+  auto parsed = parse_array_spec("0-2000000", 1000001, "/etc/drover/drover.yaml");
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error(),
+            "Invalid job array specification (task id 2000000 is not below max_array_size=1000001 in "
+            "/etc/drover/drover.yaml)");
+}
+
+TEST(ArraySpecLimit, SingleIndexAndNoSource) {
+  auto parsed = parse_array_spec("1001", 1001);
+  ASSERT_FALSE(parsed);
+  EXPECT_EQ(parsed.error(), "Invalid job array specification (task id 1001 is not below max_array_size=1001)");
+  EXPECT_TRUE(parse_array_spec("1000", 1001));
+}
+
 // ---- parse_array_spec: invalid specs -----------------------------------------
 
 class InvalidArraySpec : public testing::TestWithParam<std::string> {};
@@ -87,8 +104,6 @@ INSTANTIATE_TEST_SUITE_P(Slurm, InvalidArraySpec,
                                          "1-7:0",     // step 0
                                          "1-7:-2",    // negative step
                                          "0-10:1001", // step >= MaxArraySize
-                                         "1001",      // index >= MaxArraySize
-                                         "0-1001",    // range end >= MaxArraySize
                                          "abc",       // junk
                                          "1-3x",      // trailing junk
                                          "1-",        // missing bound

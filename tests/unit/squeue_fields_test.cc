@@ -228,6 +228,50 @@ TEST_F(SqueueFieldsTest, ArrayExpansion) {
   EXPECT_EQ(out, "831_0|0|831 831_1|1|831 831_2|2|831 831_3|3|831 900|N/A|900 ");
 }
 
+// -r streamed: the same lines as expand_array_tasks + render_squeue, the
+// throttle only on the unexpanded line, and the text cut into pieces.
+TEST_F(SqueueFieldsTest, ArrayExpansionStreamed) {
+  pb::JobRecord meta = array_meta(8, 8, 12, 10);
+  auto* second = meta.add_array_pending();  // 8_[8-12,20%10]
+  second->set_first(20);
+  second->set_last(20);
+  pb::JobRecord single = job(900, pb::JOB_RUNNING);
+  auto layout = parse_squeue_format("%i|%K");
+  ASSERT_TRUE(layout);
+  std::string expanded;
+  size_t pieces = 0;
+  render_squeue_stream(*layout, {&meta, &single}, kNow, true, true, [&](std::string_view text) {
+    expanded += text;
+    ++pieces;
+  });
+  EXPECT_EQ(expanded, "JOBID|ARRAY_TASK_ID\n8_8|8\n8_9|9\n8_10|10\n8_11|11\n8_12|12\n8_20|20\n900|N/A\n");
+  EXPECT_EQ(pieces, 1u);
+  std::string folded;
+  render_squeue_stream(*layout, {&meta}, kNow, false, false, [&](std::string_view text) { folded += text; });
+  EXPECT_EQ(folded, "8_[8-12,20%10]|8-12,20%10\n");
+}
+
+TEST_F(SqueueFieldsTest, MillionTaskArrayStreamsInPieces) {
+  pb::JobRecord meta = array_meta(1, 0, 999999);
+  auto layout = parse_squeue_format(kSqueueDefaultFormat);
+  ASSERT_TRUE(layout);
+  size_t lines = 0, pieces = 0, largest = 0;
+  std::string last;
+  render_squeue_stream(*layout, {&meta}, kNow, true, true, [&](std::string_view text) {
+    lines += static_cast<size_t>(std::count(text.begin(), text.end(), '\n'));
+    largest = std::max(largest, text.size());
+    ++pieces;
+    last = std::string(text.substr(text.rfind('\n', text.size() - 2) + 1));
+  });
+  EXPECT_EQ(lines, 1000001u);  // header + one line per task
+  EXPECT_GT(pieces, 100u);
+  EXPECT_LT(largest, 128u * 1024);
+  EXPECT_EQ(last.substr(0, 46), "          1_999999 picluster   obsarr    alice");
+  // Without -r the array is one line, Slurm's form.
+  EXPECT_EQ(field(meta, "%i"), "1_[0-999999]");
+  EXPECT_EQ(field(array_meta(123, 8, 1000000, 10), "%i"), "123_[8-1000000%10]");
+}
+
 TEST_F(SqueueFieldsTest, SortKeys) {
   pb::JobRecord a = job(1, pb::JOB_RUNNING, "b");
   pb::JobRecord b = job(2, pb::JOB_PENDING, "c");
