@@ -267,8 +267,12 @@ void JobTracker::check(const JobKey& job) {
   }
   JobKey ended = job;  // `job` may refer to the entry erased here
   running_.erase(it);
-  // Its processes end with it (its steps' too), then its cgroup goes.
-  if (cgroups_) cgroups_->remove_job(ended.id);
+  // Its processes end with it (its steps' too), then its cgroup goes —
+  // unless a requeued run of the same job already started here: it lives in
+  // the same cgroup, and ending it would kill the new run.
+  auto same_job = running_.lower_bound(JobKey{ended.id, 0});
+  bool rerun_here = same_job != running_.end() && same_job->first.id == ended.id;
+  if (cgroups_ && !rerun_here) cgroups_->remove_job(ended.id);
   on_finished_(ended, *status);
 }
 

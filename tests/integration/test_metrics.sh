@@ -49,10 +49,11 @@ wait_until 10 at_least 'drover_rpc_requests_total{type="hello"}' 2
 
 # Activity: three short jobs, one long one, one held.
 for i in 1 2 3; do sbatch --parsable -J short$i --wrap=true >/dev/null; done
+wait_until 30 equals 'drover_job_completions_total{partition="picluster",state="COMPLETED"}' 3
+# Submitted once the short ones are done, so that it lands on node1 (weight 1) and leaves 2 of its 4 CPUs free.
 long=$(sbatch --parsable -J long -c 2 --wrap='sleep 60')
 held=$(sbatch --parsable -H -J held --wrap=true)
 wait_until 10 equals 'drover_job_submissions_total{partition="picluster"}' 5
-wait_until 30 equals 'drover_job_completions_total{partition="picluster",state="COMPLETED"}' 3
 wait_until 10 equals 'drover_jobs{state="RUNNING",partition="picluster"}' 1
 assert_eq 3 "$(value 'drover_jobs{state="COMPLETED",partition="picluster"}')" "completed jobs in memory"
 assert_eq 1 "$(value 'drover_jobs_pending{partition="picluster",reason="JobHeldUser"}')" "held job's reason"

@@ -43,13 +43,17 @@ assert_eq FAILED "$(job_state "$evil")" "job writing to /root as nobody"
 assert_contains "$(cat "$CLUSTER"/log/droverctld.log)" "job $evil failed to launch on node1: cannot open output file /root/drover-evil-$$.out"
 
 # A user who swaps their spooled script for a symlink to a root-only file
-# gets a launch failure, not the file.
-sneaky=$(cd shared && as_nobody sbatch --parsable -H --wrap='cat /dev/null')
+# gets a launch failure, not the file. The spool is written at the first
+# launch, so the swap happens while the job runs and bites when it is
+# requeued and launched again.
+sneaky=$(cd shared && as_nobody sbatch --parsable --wrap='sleep 300')
+wait_until 20 bash -c "[ \"\$(squeue -h -j $sneaky -o %T)\" = RUNNING ]"
 as_nobody ln -sf /etc/shadow "$CLUSTER/spool/$sneaky/script.new"
 as_nobody mv -f "$CLUSTER/spool/$sneaky/script.new" "$CLUSTER/spool/$sneaky/script"
-as_nobody scontrol release "$sneaky"
-wait_until 20 job_done "$sneaky"
+scontrol requeue "$sneaky"
+wait_until 30 job_done "$sneaky"
 assert_eq FAILED "$(job_state "$sneaky")" "job whose script became a symlink"
+assert_contains "$(cat "$CLUSTER"/log/droverctld.log)" "job $sneaky failed to launch"
 grep -q "root:" "shared/slurm-$sneaky.out" 2>/dev/null && fail "the job's output holds /etc/shadow"
 
 # nobody may not cancel root's job; root may cancel anyone's.
