@@ -179,3 +179,31 @@ until squeue -h -o %i >present.txt 2>/dev/null; do sleep 0.01; done
 lost=$(grep -cvxFf present.txt acked.txt || true)
 echo "scenario=kill9_after_ack submitted=$N_KILL acked=$(wc -l <acked.txt) lost=$lost"
 cancel_all
+
+# --- What the controller's own metrics saw over the whole run (drover only):
+# scraped from /metrics as an admin's Prometheus would, averages from the
+# histograms' _sum/_count.
+if [ "$SLURM" = 0 ] && port=$(sed -n 's/^metrics: {port: \([0-9]*\).*/\1/p' "$DROVER_CONF") && [ -n "$port" ]; then
+  curl -fsS "http://127.0.0.1:$port/metrics" >metrics.txt
+  mean() { awk -v m="$1" '$1 == m"_sum" { s = $2 } $1 == m"_count" { c = $2 }
+                          END { if (c > 0) printf "%.3g", s / c; else print "n/a" }' metrics.txt; }
+  total() { awk -v m="$1" 'index($1, m) == 1 { s += $2 } END { printf "%d", s }' metrics.txt; }
+  echo "scenario=ctld_metrics schedule_passes=$(total drover_schedule_pass_seconds_count)" \
+       "schedule_pass_ms_mean=$(awk -v x="$(mean drover_schedule_pass_seconds)" 'BEGIN { printf "%.3f", x * 1000 }')" \
+       "commit_writes_mean=$(mean drover_store_commit_writes)" \
+       "sync_ms_mean=$(awk -v x="$(mean drover_store_sync_seconds)" 'BEGIN { printf "%.3f", x * 1000 }')" \
+       "rpc_requests=$(total 'drover_rpc_requests_total{')"
+fi
+
+# --- The scheduler core alone: the simulation and the micro-benchmarks
+# (built when Google Benchmark is installed), from the same build.
+if [ "$SLURM" = 0 ]; then
+  if [ -x "$BIN/bench_sim" ]; then
+    if [ "$QUICK" = 1 ]; then "$BIN/bench_sim" --nodes 500 --jobs 20000 --max-passes 50; else "$BIN/bench_sim"; fi
+  fi
+  for micro in bench_scheduler bench_frame bench_credential; do
+    [ -x "$BIN/$micro" ] || continue
+    "$BIN/$micro" --benchmark_format=csv 2>/dev/null |
+      awk -F, -v b="$micro" 'NR > 1 && $1 != "" { gsub(/"/, "", $1); printf "scenario=micro bench=%s case=%s cpu_time=%.6g unit=%s\n", b, $1, $4, $5 }'
+  done
+fi
