@@ -23,7 +23,7 @@ const std::set<std::string> kControllerKeys = {"host", "port"};
 const std::set<std::string> kAuthKeys = {"key_file", "ttl_s", "max_clock_skew_s", "socket"};
 const std::set<std::string> kNodeKeys = {"names", "cpus", "memory_mb", "weight", "features", "address"};
 const std::set<std::string> kPartitionKeys = {"name", "nodes", "default", "max_time", "default_time", "state",
-                                              "prefer"};
+                                              "priority", "max_nodes", "prefer"};
 
 void unknown_in(const YAML::Node& map, const std::set<std::string>& known, const std::string& prefix,
                 std::vector<CheckFinding>& out) {

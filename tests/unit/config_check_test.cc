@@ -40,12 +40,15 @@ admin_users: [root]
 admin_groups: [root]
 prefer: fastest
 config_overrides: false
+metrics: {port: 9817, address: 127.0.0.1}
+cgroups: auto
+cgroup_mount: /sys/fs/cgroup
 nodes:
   - {names: "pi-clust-node01", cpus: 4, memory_mb: 900, weight: 1, features: [pi3bplus], address: 10.0.0.11}
   - {names: "pi-clust-node[02-03]", cpus: 4, memory_mb: 900, weight: 1, features: [pi2b]}
 partitions:
   - {name: picluster, nodes: "pi-clust-node[01-03]", default: true, max_time: "1-00:00:00",
-     default_time: "1:00:00", state: up, prefer: weight}
+     default_time: "1:00:00", state: up, priority: 2, max_nodes: 3, prefer: weight}
   - {name: fast, nodes: ALL}
 )";
 
