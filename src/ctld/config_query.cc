@@ -134,6 +134,8 @@ std::string Controller::reload_config(std::vector<std::string>& changes) {
     }
   nodes_ = std::move(runtime);
   node_by_name_ = std::move(by_name);
+  // Spools written under another directory, or not at all, are not there.
+  if (next.spool_dir != config_.spool_dir || next.spool_shared != config_.spool_shared) spooled_.clear();
   config_ = std::move(next);
   admin_uids_.clear();
   admin_gids_.clear();

@@ -71,6 +71,7 @@ void Controller::start() {
 
 void Controller::recover() {
   JobStore::Loaded loaded = store_->load();
+  if (!loaded.error.empty()) throw std::runtime_error(loaded.error);
   for (const std::string& line : loaded.quarantined) spdlog::error("quarantined unreadable record: {}", line);
   next_job_id_ = loaded.next_job_id;
   for (const pb::NodeAdminState& saved : loaded.nodes) {
@@ -100,9 +101,6 @@ void Controller::recover() {
         nodes_[n].exclusive_job = nodes_[n].exclusive_job || job.spec().exclusive();
       }
     }
-    // Records stored before scripts moved to the payload table still hold them.
-    job.mutable_spec()->clear_script();
-    job.mutable_spec()->clear_env();
     uint32_t id = job.job_id();
     if (job.spec().allocation() && job.state() == pb::JOB_RUNNING) allocations_[id] = now();  // holders get a grace period
     if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
@@ -222,8 +220,9 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
   }
   std::map<uint32_t, uint32_t> running_tasks;  // array job id -> tasks running
   for (const auto& [id, job] : jobs_) {
-    if (!job_state_is_active(job.state())) continue;
-    if (job.is_array_task()) ++running_tasks[job.array_job_id()];
+    bool completing = job_state_is_finished(job.state()) && job.kill_sent();
+    if (!job_state_is_active(job.state()) && !completing) continue;
+    if (job.is_array_task() && !completing) ++running_tasks[job.array_job_id()];
     // What each running job frees and when, for the reservation.
     const PartitionConfig* part = config_.find_partition(job.partition());
     Result<SchedJob> request = part ? job_request(job.spec(), config_, *part) : Result<SchedJob>::fail("");
@@ -385,13 +384,15 @@ void Controller::start_job(uint32_t job_id, const std::vector<size_t>& nodes, ui
   changed.push_back(*job);
   spdlog::info("job {} starting on {}", job->job_id(), job->nodes(0));
   uint32_t id = job->job_id();
-  persist(std::move(changed), [this, id](Status s) {
+  persist(std::move(changed), [this, id, run = job->restarts()](Status s) {
     pb::JobRecord* job = find_job(id);
     if (!s) {
       spdlog::error("job {} not launched: its start could not be saved: {}", id, s.error());
       return;
     }
-    if (job && job->state() == pb::JOB_RUNNING) launch(*job);
+    if (!job || job->restarts() != run) return;  // requeued meanwhile: that run launches itself
+    if (job->state() == pb::JOB_RUNNING) launch(*job);
+    else release_unlaunched(*job);
   });
 }
 
@@ -401,7 +402,9 @@ void Controller::launch(const pb::JobRecord& job) {
     return;
   }
   const std::string& node = job.nodes(0);
-  NodeRuntime& rt = nodes_[node_index(node)];
+  size_t index = node_index(node);
+  if (index == SIZE_MAX) return;  // removed by a reconfigure; only an idle node can be
+  NodeRuntime& rt = nodes_[index];
   if (!rt.session) {
     spdlog::warn("job {}: node {} is not connected; launch waits for it to return", job.job_id(), node);
     rt.awaiting_launch.insert(job.job_id());
@@ -471,15 +474,31 @@ void Controller::finish_launch(uint32_t spool_id, const Status& written, JobStor
     }
     for (std::string& var : slurm_env) launch->add_env(std::move(var));
   }
-  const pb::JobRecord* job = find_job(id);
-  if (!job || job->state() != pb::JOB_RUNNING) return;  // cancelled meanwhile
+  pb::JobRecord* job = find_job(id);
+  // A run requeued meanwhile (possibly started elsewhere) launches itself.
+  if (!job || job->restarts() != launch->job().restarts() || job->nodes_size() == 0 ||
+      job->nodes(0) != launch->node_name())
+    return;
+  if (job->state() != pb::JOB_RUNNING) return release_unlaunched(*job);  // cancelled meanwhile
   size_t n = node_index(launch->node_name());
+  if (n == SIZE_MAX) return;
   if (!nodes_[n].session) {
     spdlog::warn("job {}: node {} is not connected; launch waits for it to return", id, launch->node_name());
     nodes_[n].awaiting_launch.insert(id);
     return;
   }
   send(*nodes_[n].session, message);
+}
+
+// A run cancelled after its start was decided and before its launch order
+// left: its agent never heard of it and will never report it, so its
+// resources come back here instead of at the agent's report.
+void Controller::release_unlaunched(pb::JobRecord& job) {
+  if (!job_state_is_finished(job.state()) || !job.kill_sent()) return;
+  job.set_kill_sent(false);
+  release_resources(job);
+  persist({job});
+  request_schedule();
 }
 
 void Controller::release_resources(const pb::JobRecord& job) {

@@ -16,7 +16,10 @@ void JobCounts::seed(const std::string& partition) {
 
 void JobCounts::add(const Entry& e, int64_t delta) {
   by_state_[{e.state, e.partition}] += delta;
-  if (e.state == "PENDING") pending_by_reason_[{e.partition, e.reason}] += delta;
+  if (e.state != "PENDING") return;
+  auto it = pending_by_reason_.try_emplace({e.partition, e.reason}, 0).first;
+  // A reason no job has any more goes, so the label set stays bounded.
+  if ((it->second += delta) == 0) pending_by_reason_.erase(it);
 }
 
 void JobCounts::update(const pb::JobRecord& job, bool restored) {
@@ -24,7 +27,10 @@ void JobCounts::update(const pb::JobRecord& job, bool restored) {
   now.state = job_is_completing(job) ? "COMPLETING" : std::string(job_state_long(job.state()));
   now.partition = job.partition();
   now.finished = job_state_is_finished(job.state());
-  if (job.state() == pb::JOB_PENDING) now.reason = job.reason().empty() ? "None" : job.reason();
+  // The reason's name only: "ReqNodeNotAvail, UnavailableNodes:n[3-4]" would
+  // make a label value per node set.
+  if (job.state() == pb::JOB_PENDING)
+    now.reason = job.reason().empty() ? "None" : job.reason().substr(0, job.reason().find(','));
   uint32_t id = job.job_id();
   auto it = jobs_.find(id);
   bool was_finished = false;

@@ -177,7 +177,7 @@ JobStore::Loaded JobStore::load() {
     exec(db_, sql.c_str());
   }
   // Databases written before the finished index existed: index their ended jobs.
-  exec(db_, "BEGIN;");
+  Status begun = exec(db_, "BEGIN;");
   {
     Statement index(db_, "INSERT OR IGNORE INTO finished (id, array_job_id, end_time) VALUES (?, ?, ?)");
     for (const pb::JobRecord& record : loaded.jobs) {
@@ -190,12 +190,19 @@ JobStore::Loaded JobStore::load() {
     }
   }
   // Records written before the payload table held their script and
-  // environment themselves: move them there, and out of the records.
+  // environment themselves: move them there, and out of the records — all or
+  // nothing, and the records in memory lose their scripts only once the move
+  // is committed.
+  Status moved = begun;
+  std::vector<pb::JobRecord*> migrated;
+  bool needs_move = false;
   {
     Statement move(db_, "INSERT OR IGNORE INTO job_payload (id, script, env) VALUES (?, ?, ?)");
     Upsert rewrite(db_, "INSERT OR REPLACE INTO jobs (id, record) VALUES (?, ?)");
     for (pb::JobRecord& record : loaded.jobs) {
       if (record.spec().script().empty() && record.spec().env().empty()) continue;
+      needs_move = true;
+      if (!moved) break;
       std::string env;
       for (const std::string& var : record.spec().env()) {
         env += var;
@@ -205,16 +212,28 @@ JobStore::Loaded JobStore::load() {
       sqlite3_bind_int64(move.get(), 1, record.job_id());
       sqlite3_bind_blob(move.get(), 2, script.data(), static_cast<int>(script.size()), SQLITE_STATIC);
       sqlite3_bind_blob(move.get(), 3, env.data(), static_cast<int>(env.size()), SQLITE_STATIC);
-      sqlite3_step(move.get());
+      if (sqlite3_step(move.get()) != SQLITE_DONE) moved = Status::fail(sqlite3_errmsg(db_));
       sqlite3_reset(move.get());
-      record.mutable_spec()->clear_script();
-      record.mutable_spec()->clear_env();
-      rewrite.put(record.job_id(), record);
+      if (!moved) break;
+      pb::JobRecord stripped = record;
+      stripped.mutable_spec()->clear_script();
+      stripped.mutable_spec()->clear_env();
+      moved = rewrite.put(record.job_id(), stripped);
+      migrated.push_back(&record);
     }
   }
-  if (Status s = exec(db_, "COMMIT;"); !s) {
+  if (moved) moved = exec(db_, "COMMIT;");
+  if (!moved) {
     exec(db_, "ROLLBACK;");
-    spdlog::error("job store: cannot index finished jobs or move scripts to the payload table: {}", s.error());
+    if (needs_move)
+      loaded.error = "cannot move job scripts to the payload table (nothing was changed): " + moved.error();
+    else
+      spdlog::error("job store: cannot index finished jobs: {}", moved.error());
+  } else {
+    for (pb::JobRecord* record : migrated) {
+      record->mutable_spec()->clear_script();
+      record->mutable_spec()->clear_env();
+    }
   }
   next_job_id_ = loaded.next_job_id;
   return loaded;

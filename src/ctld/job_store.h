@@ -53,6 +53,9 @@ class JobStore {
     std::vector<pb::NodeAdminState> nodes;
     uint32_t next_job_id = 1;
     std::vector<std::string> quarantined;  // one line per unreadable record
+    // Set when records of an older layout could not be moved to the payload
+    // table: the controller must not run on them (it would drop scripts).
+    std::string error;
   };
 
   // Opens (creating if needed) state_dir/drover.db. `post` hands a callback

@@ -102,7 +102,12 @@ int main(int argc, char** argv) {
     spdlog::warn("{}; users who cannot read the key cannot submit from this host", s.error());
   Controller controller(io, *config, *key, std::move(*store));
   controller.set_notifier(&notifier);
-  controller.start();
+  try {
+    controller.start();
+  } catch (const std::exception& e) {  // state that cannot be loaded safely: stop, change nothing
+    spdlog::critical("cannot start: {}", e.what());
+    return 1;
+  }
   asio::signal_set stop(io, SIGINT, SIGTERM);
   stop.async_wait([&](boost::system::error_code, int signo) {
     spdlog::info("signal {}: shutting down once the job state is flushed", signo);

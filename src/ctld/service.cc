@@ -8,11 +8,10 @@
 namespace drover {
 
 std::string Controller::status_summary() const {
-  size_t running = 0, pending = 0, responding = 0;
-  for (const auto& [id, job] : jobs_) {
-    if (job.state() == pb::JOB_PENDING) ++pending;
-    else if (job_state_is_active(job.state())) ++running;
-  }
+  // From the metrics' counts: a status refresh must not walk the job table.
+  size_t running = metrics_->jobs().running_ids().size();
+  size_t pending = metrics_->jobs().pending_ids().size();
+  size_t responding = 0;
   for (const NodeRuntime& rt : nodes_)
     if (rt.connected && !rt.down) ++responding;
   return "serving, " + std::to_string(jobs_.size()) + " jobs (" + std::to_string(running) + " running, " +

@@ -231,12 +231,15 @@ bool cgroup_kill_all(const std::string& dir, int wait_ms) {
   }
 }
 
-bool cgroup_remove(const std::string& dir) {
+bool cgroup_remove(const std::string& dir, int wait_ms) {
   struct stat st {};
   if (::stat(dir.c_str(), &st) != 0) return true;  // already gone
-  cgroup_kill_all(dir);
+  // The kill reaches the whole subtree: once it is empty the children's are
+  // too, and if it is not (processes in uninterruptible sleep), waiting
+  // again for each child would only block the agent longer.
+  bool emptied = cgroup_kill_all(dir, wait_ms);
   bool removed = true;
-  for (const std::string& child : child_cgroups(dir)) removed = cgroup_remove(child) && removed;
+  for (const std::string& child : child_cgroups(dir)) removed = cgroup_remove(child, emptied ? wait_ms : 0) && removed;
   return ::rmdir(dir.c_str()) == 0 && removed;
 }
 

@@ -86,7 +86,7 @@ void cgroup_signal(const std::string& dir, int signo);
 // and waits up to `wait_ms` for them to be gone. True if it is empty.
 bool cgroup_kill_all(const std::string& dir, int wait_ms = 5000);
 // Kills what is left and removes the directory and its sub-cgroups.
-bool cgroup_remove(const std::string& dir);
+bool cgroup_remove(const std::string& dir, int wait_ms = 5000);
 // memory.events oom_kill of the cgroup (0 without the memory controller).
 uint64_t cgroup_oom_kills(const std::string& dir);
 // memory.peak in bytes (kernel 5.19+), 0 where absent.

@@ -173,7 +173,10 @@ bool JobTracker::launch(const pb::LaunchJob& launch) {
   };
   if (Status s = make_dirs(dir, 0700); !s) return fail(s.error());
   if (Status s = write_file_atomic(dir + "/launch.pb", launch.SerializeAsString(), 0600); !s) return fail(s.error());
-  if (Status s = prepare_cgroup(id, "step_batch", &launch.job(), launch.node_name(), dir); !s)
+  // A requeued run gets a leaf of its own: the old run's supervisor kills
+  // its own leaf as it ends, which must not take the new run with it.
+  std::string leaf = key.restarts == 0 ? "step_batch" : "step_batch." + std::to_string(key.restarts);
+  if (Status s = prepare_cgroup(id, leaf, &launch.job(), launch.node_name(), dir); !s)
     return fail("cannot create the job's cgroup: " + s.error());
   pid_t pid = 0;
   std::vector<char*> argv{const_cast<char*>(stepd_path_.c_str()), dir.data(), nullptr};

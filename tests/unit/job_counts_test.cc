@@ -44,14 +44,22 @@ TEST(JobCountsTest, FollowsAJobThroughItsLife) {
 
   j.set_reason("Resources");
   c.update(j);
-  EXPECT_EQ(c.pending_by_reason().at({"pi", "None"}), 0);
+  EXPECT_EQ(c.pending_by_reason().count({"pi", "None"}), 0u);  // a reason no job has goes
   EXPECT_EQ(c.pending_by_reason().at({"pi", "Resources"}), 1);
+
+  // The label is the reason's name, not the node list after it.
+  j.set_reason("ReqNodeNotAvail, UnavailableNodes:n[3-4]");
+  c.update(j);
+  EXPECT_EQ(c.pending_by_reason().at({"pi", "ReqNodeNotAvail"}), 1);
+  j.set_reason("Resources");
+  c.update(j);
+  EXPECT_EQ(c.pending_by_reason().count({"pi", "ReqNodeNotAvail"}), 0u);
 
   j.set_state(pb::JOB_RUNNING);
   c.update(j);
   EXPECT_EQ(count(c, "PENDING"), 0);
   EXPECT_EQ(count(c, "RUNNING"), 1);
-  EXPECT_EQ(c.pending_by_reason().at({"pi", "Resources"}), 0);
+  EXPECT_EQ(c.pending_by_reason().count({"pi", "Resources"}), 0u);
   EXPECT_TRUE(c.pending_ids().empty());
   EXPECT_EQ(c.running_ids(), std::set<uint32_t>{7});
 
