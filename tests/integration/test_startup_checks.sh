@@ -52,7 +52,9 @@ assert_eq "down" "$(sinfo -h -N -o %t | tr -d '*')" "node state with a wrong clo
 assert_contains "$(sinfo -h -N -o '%E')" "Clock skew of +600 s"
 assert_contains "$(cat "$CLUSTER/log/droverctld.log")" "node node1: refused: its clock is off by 600 s"
 # Clock fixed: the node comes back by itself (return_to_service 1).
-kill "$(cat "$CLUSTER/run/droverd-node1.pid")"
+skewed=$(cat "$CLUSTER/run/droverd-node1.pid")
+kill "$skewed"
+wait_until 10 bash -c "! kill -0 $skewed"  # else drover up sees it still alive and starts none
 cluster_up 1
 wait_until 10 bash -c '[ "$(sinfo -h -o %t)" = idle ]'
 pass
