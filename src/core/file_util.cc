@@ -14,34 +14,29 @@ Status fail_errno(const std::string& what, const std::string& path) {
   return Status::fail(what + " " + path + ": " + std::strerror(errno));
 }
 
-bool write_all(int fd, const std::string& content) {
-  size_t done = 0;
-  while (done < content.size()) {
-    ssize_t n = ::write(fd, content.data() + done, content.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      return false;
-    }
-    done += static_cast<size_t>(n);
+Status write_temp_and_rename(const std::string& path, const std::string& content, unsigned mode, bool sync) {
+  std::string tmp = path + ".tmp";
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return fail_errno("cannot create", tmp);
+  bool written = write_all(fd, content) && (!sync || ::fsync(fd) == 0);
+  if (::close(fd) != 0) written = false;
+  if (!written) {
+    Status s = fail_errno("cannot write", tmp);
+    ::unlink(tmp.c_str());
+    return s;
   }
-  return true;
+  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail_errno("cannot rename into", path);
+  return sync ? sync_dir_of(path) : ok_status();
 }
 
 }  // namespace
 
 Status write_file_atomic(const std::string& path, const std::string& content, unsigned mode) {
-  std::string tmp = path + ".tmp";
-  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
-  if (fd < 0) return fail_errno("cannot create", tmp);
-  if (!write_all(fd, content) || ::fsync(fd) != 0) {
-    Status s = fail_errno("cannot write", tmp);
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  ::close(fd);
-  if (::rename(tmp.c_str(), path.c_str()) != 0) return fail_errno("cannot rename into", path);
-  return sync_dir_of(path);
+  return write_temp_and_rename(path, content, mode, true);
+}
+
+Status write_file_replace(const std::string& path, const std::string& content, unsigned mode) {
+  return write_temp_and_rename(path, content, mode, false);
 }
 
 Status sync_dir_of(const std::string& path) {

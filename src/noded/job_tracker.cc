@@ -90,7 +90,7 @@ Status JobTracker::prepare_cgroup(uint32_t job_id, const std::string& leaf, cons
   if (job)
     spdlog::info("job {}: cgroup {} (memory {} MB{}, {} CPUs{})", job_id, *path, memory_mb,
                  cgroups_->memory_limits() ? "" : " not enforced", cpus, cgroups_->cpu_limits() ? "" : " not enforced");
-  return write_file_atomic(dir + "/" + kCgroupFile, *path, 0600);
+  return write_file_replace(dir + "/" + kCgroupFile, *path, 0600);
 }
 
 void JobTracker::launch_step(const pb::StepLaunch& launch) {
@@ -98,7 +98,7 @@ void JobTracker::launch_step(const pb::StepLaunch& launch) {
   std::string dir = state_dir_ + "/steps/" + name;
   if (steps_.count({launch.job_id(), launch.step_id()})) return;  // a repeated order
   Status s = make_dirs(dir, 0700);
-  if (s) s = write_file_atomic(dir + "/step.pb", launch.SerializeAsString(), 0600);
+  if (s) s = write_file_replace(dir + "/step.pb", launch.SerializeAsString(), 0600);
   if (s) s = prepare_cgroup(launch.job_id(), "step_" + std::to_string(launch.step_id()), nullptr, launch.node_name(), dir);
   if (!s) {
     spdlog::error("step {}: cannot start: {}", name, s.error());
@@ -113,7 +113,7 @@ void JobTracker::launch_step(const pb::StepLaunch& launch) {
     remove_job_dir(dir);
     return;
   }
-  write_file_atomic(dir + "/stepd.pid", std::to_string(pid), 0600);
+  write_file_replace(dir + "/stepd.pid", std::to_string(pid), 0600);
   steps_[{launch.job_id(), launch.step_id()}] = pid;
   spdlog::info("step {}: {} tasks started on {} under supervisor pid {}", name, launch.task_ids_size(),
                launch.node_name(), pid);
@@ -122,7 +122,7 @@ void JobTracker::launch_step(const pb::StepLaunch& launch) {
 void JobTracker::update_limit(const JobKey& job, uint32_t minutes) {
   auto it = running_.find(job);
   if (it == running_.end()) return;
-  Status s = write_file_atomic(job_dir(state_dir_, job) + "/" + kTimeLimitFile, std::to_string(minutes), 0600);
+  Status s = write_file_replace(job_dir(state_dir_, job) + "/" + kTimeLimitFile, std::to_string(minutes), 0600);
   if (!s) return spdlog::error("job {}: cannot pass on its new time limit: {}", job.id, s.error());
   spdlog::info("job {}: time limit now {} min", job.id, minutes);
   kill(it->second, limit_signal());
@@ -172,7 +172,7 @@ bool JobTracker::launch(const pb::LaunchJob& launch) {
     return false;
   };
   if (Status s = make_dirs(dir, 0700); !s) return fail(s.error());
-  if (Status s = write_file_atomic(dir + "/launch.pb", launch.SerializeAsString(), 0600); !s) return fail(s.error());
+  if (Status s = write_file_replace(dir + "/launch.pb", launch.SerializeAsString(), 0600); !s) return fail(s.error());
   // A requeued run gets a leaf of its own: the old run's supervisor kills
   // its own leaf as it ends, which must not take the new run with it.
   std::string leaf = key.restarts == 0 ? "step_batch" : "step_batch." + std::to_string(key.restarts);
@@ -182,7 +182,7 @@ bool JobTracker::launch(const pb::LaunchJob& launch) {
   std::vector<char*> argv{const_cast<char*>(stepd_path_.c_str()), dir.data(), nullptr};
   int rc = posix_spawn(&pid, stepd_path_.c_str(), nullptr, nullptr, argv.data(), environ);
   if (rc != 0) return fail("cannot start " + stepd_path_ + ": " + std::strerror(rc));
-  write_file_atomic(dir + "/stepd.pid", std::to_string(pid), 0600);
+  write_file_replace(dir + "/stepd.pid", std::to_string(pid), 0600);
   running_[key] = pid;
   spdlog::info("job {}: started under supervisor pid {}", id, pid);
   return true;
@@ -191,7 +191,7 @@ bool JobTracker::launch(const pb::LaunchJob& launch) {
 void JobTracker::signal(const JobKey& job, int signo, bool stale) {
   auto it = running_.find(job);
   if (it == running_.end()) return;
-  if (stale) write_file_atomic(job_dir(state_dir_, job) + "/" + kQuietCancel, "", 0600);
+  if (stale) write_file_replace(job_dir(state_dir_, job) + "/" + kQuietCancel, "", 0600);
   spdlog::info("job {}: {}", job.id, signo == SIGTERM ? "cancelling" : "signal " + std::to_string(signo));
   kill(it->second, signo);
 }

@@ -335,7 +335,7 @@ int run_stepd(const std::string& dir) {
     ssize_t n = ::read(report[0], buf, sizeof buf);
     ::close(report[0]);
     std::string pid_line = std::to_string(child);
-    write_file_atomic(dir + "/job.pid", pid_line, 0600);
+    write_file_replace(dir + "/job.pid", pid_line, 0600);
     if (n > 0) result.error.assign(buf, static_cast<size_t>(n));
     Outcome outcome = supervise(child, *launch, dir, cgroup);
     int status = outcome.wait_status;
