@@ -106,6 +106,7 @@ void Controller::recover() {
     if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
     track_dependency(job);
     metrics_->jobs().update(job, /*restored=*/true);
+    job.clear_expected_start();  // the first pass decides reservations afresh
     index_.add(jobs_.emplace(id, std::move(job)).first->second);
   }
   spdlog::info("recovered {} jobs ({} pending, {} running or completing; {} older finished ones left to sacct); "
@@ -163,9 +164,18 @@ void Controller::persist_node(size_t node) {
 void Controller::request_schedule() {
   if (schedule_requested_) return;
   schedule_requested_ = true;
-  asio::post(io_, [this] {
+  auto start = [this] {
     schedule_requested_ = false;
     run_schedule();
+  };
+  // Passes are paced so that scheduling takes at most about half of the
+  // event loop: after a pass that took d, the next waits until d has passed
+  // (an adaptive sched_min_interval). Events meanwhile share that pass, so
+  // a storm of submissions to a long queue is not one long pass each.
+  if (std::chrono::steady_clock::now() >= next_pass_at_) return asio::post(io_, std::move(start));
+  pass_timer_.expires_at(next_pass_at_);
+  pass_timer_.async_wait([start = std::move(start)](const boost::system::error_code& ec) {
+    if (!ec) start();
   });
 }
 
@@ -219,7 +229,11 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
     snap.partitions.push_back(std::move(sp));
   }
   std::map<uint32_t, uint32_t> running_tasks;  // array job id -> tasks running
-  for (const auto& [id, job] : jobs_) {
+  std::vector<uint32_t> holders = node_holders();
+  for (uint32_t id : holders) {
+    const pb::JobRecord* held = find_job(id);
+    if (!held) continue;
+    const pb::JobRecord& job = *held;
     bool completing = job_state_is_finished(job.state()) && job.kill_sent();
     if (!job_state_is_active(job.state()) && !completing) continue;
     if (job.is_array_task() && !completing) ++running_tasks[job.array_job_id()];
@@ -242,10 +256,16 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
     snap.running.push_back(std::move(run));
   }
   std::unordered_set<uint32_t> waiting = evaluate_dependencies(changed);
-  for (auto& [id, job] : jobs_) {
-    if (job.state() != pb::JOB_PENDING) continue;
-    job.set_expected_start(0);  // set again if the job holds a reservation after this pass
-    if (job.priority() == 0) continue;
+  // Reservations are set again by this pass; held jobs are not in it.
+  for (uint32_t id : reserved_)
+    if (pb::JobRecord* job = find_job(id)) job->set_expected_start(0);
+  reserved_.clear();
+  std::vector<uint32_t> schedulable;
+  index_.schedulable().append_to(schedulable);
+  for (uint32_t id : schedulable) {
+    pb::JobRecord* found = find_job(id);
+    if (!found || found->state() != pb::JOB_PENDING || found->priority() == 0) continue;
+    pb::JobRecord& job = *found;
     job.set_priority(current_priority(job));  // age moves it; shown by squeue %Q
     OnScopeExit note_reason([&] { note_job(job); });  // metrics: the reason this pass leaves it with
     if (waiting.count(id)) continue;
@@ -303,7 +323,12 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
 }
 
 void Controller::run_schedule() {
-  ScopedTimer pass_timer([this](double s) { metrics_->observe_schedule_pass(s); });
+  auto started = std::chrono::steady_clock::now();
+  ScopedTimer pass_timer([this, started](double s) {
+    metrics_->observe_schedule_pass(s);
+    auto end = std::chrono::steady_clock::now();
+    next_pass_at_ = end + (end - started);
+  });
   last_timed_pass_s_ = now();
   std::vector<pb::JobRecord> changed;
   SchedSnapshot snap = schedule_snapshot(changed);
@@ -317,6 +342,7 @@ void Controller::run_schedule() {
   for (const SchedReservation& r : plan.reservations)
     if (pb::JobRecord* job = find_job(r.job_id)) {
       job->set_expected_start(r.start_time);
+      reserved_.push_back(r.job_id);
       spdlog::debug("job {} holds a reservation of {} node(s) from {}", r.job_id, r.nodes.size(), r.start_time);
     }
   for (const SchedStart& start : plan.starts) {

@@ -230,6 +230,8 @@ class Controller {
   std::vector<NodeRuntime> nodes_;          // parallel to config_.nodes
   std::unordered_map<std::string, size_t> node_by_name_;
   bool schedule_requested_ = false;
+  asio::steady_timer pass_timer_{io_};
+  std::chrono::steady_clock::time_point next_pass_at_;  // request_schedule() paces passes
   // Client (non-agent) sessions, oldest first: at max_connections the
   // oldest is dropped so a flood of idle connections cannot lock users out.
   std::list<std::weak_ptr<Session>> clients_;
@@ -263,6 +265,8 @@ class Controller {
   // Scheduling (issue 6): a pass also runs this often without events, so
   // age raises priorities and overrunning jobs are seen (Slurm's sched_interval).
   int64_t last_timed_pass_s_ = 0;
+  // Pending jobs holding a backfill reservation (expected_start) since the last pass.
+  std::vector<uint32_t> reserved_;
   // Arrays and large queues: jobs_ by user, partition, array and state
   // class (job_index.h). add() where a record enters jobs_, refile() in
   // persist(), remove() where one leaves.

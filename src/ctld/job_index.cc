@@ -56,6 +56,7 @@ void JobIndex::add(const pb::JobRecord& job) {
   part->second.insert(id);
   if (job.array_job_id()) by_array_[job.array_job_id()].insert(id);
   file_class(id, class_of(job), job.end_time());
+  file_schedulable(job);
 }
 
 void JobIndex::refile(const pb::JobRecord& job) {
@@ -68,6 +69,12 @@ void JobIndex::refile(const pb::JobRecord& job) {
     part->second.insert(id);
   }
   file_class(id, class_of(job), job.end_time());
+  file_schedulable(job);
+}
+
+void JobIndex::file_schedulable(const pb::JobRecord& job) {
+  if (job.state() == pb::JOB_PENDING && job.priority() != 0) schedulable_.insert(job.job_id());
+  else schedulable_.erase(job.job_id());
 }
 
 void JobIndex::file_class(uint32_t id, Class c, int64_t end_time) {
@@ -89,6 +96,7 @@ void JobIndex::remove(const pb::JobRecord& job) {
     if (it->second.empty()) by_array_.erase(it);
   }
   for (IdSet& set : classes_) set.erase(id);
+  schedulable_.erase(id);
 }
 
 const IdSet* JobIndex::array_records(uint32_t array_job_id) const {

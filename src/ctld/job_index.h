@@ -43,6 +43,9 @@ class JobIndex {
   // Every record of an array (its pending record and started tasks); null if none.
   const IdSet* array_records(uint32_t array_job_id) const;
   const IdSet& in_class(Class c) const { return classes_[c]; }
+  // Pending jobs that are not held (priority above 0): what a scheduling
+  // pass considers, so a queue of held jobs costs a pass nothing.
+  const IdSet& schedulable() const { return schedulable_; }
   size_t size() const;
 
   // Ids that may match the filter's users, partitions, states and nodes
@@ -57,11 +60,13 @@ class JobIndex {
 
  private:
   void file_class(uint32_t id, Class c, int64_t end_time);
+  void file_schedulable(const pb::JobRecord& job);
 
   std::unordered_map<uint32_t, IdSet> by_uid_;
   std::map<std::string, IdSet, std::less<>> by_partition_;
   std::unordered_map<uint32_t, IdSet> by_array_;
   IdSet classes_[kClassCount];
+  IdSet schedulable_;
   // (end time, id), earliest first.
   std::priority_queue<std::pair<int64_t, uint32_t>, std::vector<std::pair<int64_t, uint32_t>>,
                       std::greater<>>

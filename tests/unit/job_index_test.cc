@@ -24,6 +24,24 @@ std::vector<uint32_t> ids(const IdSet* s) {
 
 using V = std::vector<uint32_t>;
 
+TEST(JobIndex, SchedulableHoldsPendingJobsThatAreNotHeld) {
+  JobIndex index;
+  pb::JobRecord held = record(1, 1000, "batch", pb::JOB_PENDING);  // priority 0: held
+  pb::JobRecord queued = record(2, 1000, "batch", pb::JOB_PENDING);
+  queued.set_priority(10);
+  pb::JobRecord running = record(3, 1000, "batch", pb::JOB_RUNNING);
+  running.set_priority(10);
+  for (const pb::JobRecord& r : {held, queued, running}) index.add(r);
+  EXPECT_EQ(ids(&index.schedulable()), (V{2}));
+  held.set_priority(5);  // released
+  index.refile(held);
+  queued.set_state(pb::JOB_RUNNING);  // started
+  index.refile(queued);
+  EXPECT_EQ(ids(&index.schedulable()), (V{1}));
+  index.remove(held);
+  EXPECT_EQ(ids(&index.schedulable()), V{});
+}
+
 TEST(JobIndex, FiltersPickTheSmallestSet) {
   JobIndex index;
   for (uint32_t id = 1; id <= 1000; ++id) index.add(record(id, 1000, "batch", pb::JOB_PENDING));
