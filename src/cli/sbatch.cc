@@ -40,6 +40,16 @@ constexpr int kOptionError = 255;
 // Memory options are the exception Slurm makes: a source that gives one of
 // --mem/--mem-per-cpu/--mem-per-gpu replaces whatever an earlier source gave,
 // and giving two in one source is fatal.
+// How many of the memory options one source sets; exits if more than one.
+int check_memory_options(const sbatch::Options& source) {
+  int count = source.mem.has_value() + source.mem_per_cpu.has_value() + source.mem_per_gpu.has_value();
+  if (count > 1) {
+    std::fprintf(stderr, "sbatch: fatal: --mem, --mem-per-cpu, and --mem-per-gpu are mutually exclusive.\n");
+    std::exit(1);
+  }
+  return count;
+}
+
 void apply(std::vector<std::string> words, sbatch::Options& options, bool from_script) {
   // No words change nothing; building the parser twice is most of a
   // submission's CPU time in the client (docs/performance.md).
@@ -63,12 +73,8 @@ void apply(std::vector<std::string> words, sbatch::Options& options, bool from_s
   };
   sbatch::Options alone;
   parse(alone);
-  int memory_options = alone.mem.has_value() + alone.mem_per_cpu.has_value() + alone.mem_per_gpu.has_value();
-  if (memory_options > 1) {
-    std::fprintf(stderr, "sbatch: fatal: --mem, --mem-per-cpu, and --mem-per-gpu are mutually exclusive.\n");
-    std::exit(1);
-  }
-  if (memory_options == 1) options.mem.reset(), options.mem_per_cpu.reset(), options.mem_per_gpu.reset();
+  // One source's memory option replaces another source's, whichever it is.
+  if (check_memory_options(alone) == 1) options.mem.reset(), options.mem_per_cpu.reset(), options.mem_per_gpu.reset();
   parse(options);
 }
 
@@ -229,10 +235,17 @@ int main(int argc, char** argv) {
                  directives.error().c_str());
     return 1;
   }
-  apply(*directives, options, true);
-  apply(sbatch::options_from_environment(), options, false);
-  std::vector<std::string> words(argv + 1, argv + argc - rest.size());
-  apply(words, options, false);
+  std::vector<std::string> env_words = sbatch::options_from_environment();
+  if (directives->empty() && env_words.empty()) {
+    // The command line alone: already parsed above; once more costs as
+    // much CPU as the rest of a submission.
+    check_memory_options(cli_options);
+    options = cli_options;
+  } else {
+    apply(*directives, options, true);
+    apply(env_words, options, false);
+    apply(std::vector<std::string>(argv + 1, argv + argc - rest.size()), options, false);
+  }
 
   sbatch::fill_spec(options, cwd(), spec);
   if (options.dependency) spec.set_dependency(*options.dependency);
