@@ -18,6 +18,26 @@ extern char** environ;
 
 namespace drover {
 
+namespace {
+
+// A pid from before a reboot may name another process now: only a
+// supervisor started for this very directory is adopted.
+bool supervises(pid_t pid, const std::string& dir) {
+  Result<std::string> cmdline = read_file("/proc/" + std::to_string(pid) + "/cmdline");
+  return cmdline && cmdline->find(dir) != std::string::npos;
+}
+
+// The supervisor died without a word (killed by hand, a crash, a reboot).
+JobStatus supervisor_died() {
+  JobStatus status;
+  status.error = "the job's supervisor died unexpectedly";
+  status.exit_status = 1;
+  status.end_time = ::time(nullptr);
+  return status;
+}
+
+}  // namespace
+
 JobTracker::JobTracker(asio::io_context& io, std::string state_dir, std::string stepd_path, Finished on_finished)
     : io_(io),
       state_dir_(std::move(state_dir)),
@@ -46,6 +66,11 @@ void JobTracker::recover() {
     if (!pid) continue;
     pid_t supervisor = static_cast<pid_t>(std::strtol(pid->c_str(), nullptr, 10));
     if (supervisor <= 0) continue;
+    if (!supervises(supervisor, dir)) {
+      // Gone while the agent was away (a reboot): reported after hello.
+      write_job_status(dir, supervisor_died());
+      continue;
+    }
     running_[*key] = supervisor;
     spdlog::info("job {}: re-adopted its supervisor (pid {})", key->id, supervisor);
   }
@@ -54,11 +79,7 @@ void JobTracker::recover() {
     std::optional<JobKey> key = JobKey::parse(entry.path().filename());  // "<job>.<step>"
     Result<std::string> pid = read_file(entry.path().string() + "/stepd.pid");
     pid_t supervisor = pid ? static_cast<pid_t>(std::strtol(pid->c_str(), nullptr, 10)) : 0;
-    // A pid from before a reboot may name another process now: adopt only
-    // a supervisor of this very step.
-    Result<std::string> cmdline = read_file("/proc/" + std::to_string(supervisor) + "/cmdline");
-    bool ours = cmdline && cmdline->find(entry.path().string()) != std::string::npos;
-    if (key && supervisor > 0 && ours) steps_[{key->id, key->restarts}] = supervisor;
+    if (key && supervisor > 0 && supervises(supervisor, entry.path())) steps_[{key->id, key->restarts}] = supervisor;
     else remove_job_dir(entry.path());
   }
   if (cgroups_) {
@@ -261,11 +282,7 @@ void JobTracker::check(const JobKey& job) {
   std::optional<JobStatus> status = read_job_status(dir);
   if (!status) {
     if (kill(it->second, 0) == 0 || errno != ESRCH) return;  // still running
-    // The supervisor died without a word (killed by hand, a crash).
-    status = JobStatus{};
-    status->error = "the job's supervisor died unexpectedly";
-    status->exit_status = 1;
-    status->end_time = ::time(nullptr);
+    status = supervisor_died();
     write_job_status(dir, *status);
   }
   JobKey ended = job;  // `job` may refer to the entry erased here
