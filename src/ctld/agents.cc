@@ -194,6 +194,7 @@ void Controller::lose_job(pb::JobRecord& job, const std::string& why, std::vecto
     job.clear_nodes();
     job.clear_node_cpus();
     job.set_alloc_cpus(0);
+    job.clear_alloc_mem_per_node_mb();
   } else {
     spdlog::warn("job {}: NODE_FAIL ({})", job.job_id(), why);
     job.set_state(pb::JOB_NODE_FAIL);

@@ -97,7 +97,7 @@ void Controller::recover() {
         size_t n = node_index(job.nodes(i));
         if (n == SIZE_MAX) continue;
         nodes_[n].alloc_cpus += i < job.node_cpus_size() ? job.node_cpus(i) : 0;
-        nodes_[n].alloc_mem_mb += job.spec().mem_mb();
+        nodes_[n].alloc_mem_mb += allocated_mem_per_node_mb(job);
         nodes_[n].exclusive_job = nodes_[n].exclusive_job || job.spec().exclusive();
       }
     }
@@ -238,15 +238,13 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
     if (!job_state_is_active(job.state()) && !completing) continue;
     if (job.is_array_task() && !completing) ++running_tasks[job.array_job_id()];
     // What each running job frees and when, for the reservation.
-    const PartitionConfig* part = config_.find_partition(job.partition());
-    Result<SchedJob> request = part ? job_request(job.spec(), config_, *part) : Result<SchedJob>::fail("");
     SchedRunning run;
     uint32_t limit = job.spec().time_limit_min();
     if (job.kill_sent())  // cancelled or timed out: its resources come back shortly
       run.end = t_now;
     else if (job.state() == pb::JOB_RUNNING && limit != kInfiniteMinutes && limit != 0)
       run.end = std::max(t_now, job.start_time() + int64_t{limit} * 60 + job.suspended_secs());
-    run.mem_per_node_mb = request ? request->mem_per_node_mb : job.spec().mem_mb();
+    run.mem_per_node_mb = allocated_mem_per_node_mb(job);
     run.exclusive = job.spec().exclusive();
     for (int k = 0; k < job.nodes_size(); ++k)
       if (size_t n = node_index(job.nodes(k)); n != SIZE_MAX) {
@@ -407,6 +405,7 @@ void Controller::start_job(uint32_t job_id, const std::vector<size_t>& nodes, ui
     rt.exclusive_job = rt.exclusive_job || job->spec().exclusive();
   }
   job->set_alloc_cpus(total);
+  job->set_alloc_mem_per_node_mb(mem_mb);
   changed.push_back(*job);
   spdlog::info("job {} starting on {}", job->job_id(), job->nodes(0));
   uint32_t id = job->job_id();
@@ -527,11 +526,16 @@ void Controller::release_unlaunched(pb::JobRecord& job) {
   request_schedule();
 }
 
-void Controller::release_resources(const pb::JobRecord& job) {
-  // The memory taken at start: the same request worked out again.
+uint64_t Controller::allocated_mem_per_node_mb(const pb::JobRecord& job) const {
+  if (job.alloc_mem_per_node_mb() != 0) return job.alloc_mem_per_node_mb();
+  // A record started before the field existed: the same request worked out again.
   const PartitionConfig* part = config_.find_partition(job.partition());
   Result<SchedJob> request = part ? job_request(job.spec(), config_, *part) : Result<SchedJob>::fail("");
-  uint64_t mem = request ? request->mem_per_node_mb : job.spec().mem_mb();
+  return request ? request->mem_per_node_mb : job.spec().mem_mb();
+}
+
+void Controller::release_resources(const pb::JobRecord& job) {
+  uint64_t mem = allocated_mem_per_node_mb(job);
   for (int i = 0; i < job.nodes_size(); ++i) {
     size_t n = node_index(job.nodes(i));
     if (n == SIZE_MAX) continue;

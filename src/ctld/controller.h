@@ -195,6 +195,7 @@ class Controller {
   // script and environment are in the order); `payload` null if not found.
   void finish_launch(uint32_t spool_id, const Status& written, JobStore::Payload* payload, pb::Message message);
   void release_resources(const pb::JobRecord& job);
+  uint64_t allocated_mem_per_node_mb(const pb::JobRecord& job) const;
   void release_unlaunched(pb::JobRecord& job);
   void persist(std::vector<pb::JobRecord> records, std::function<void(Status)> done = nullptr);
   // Saves a node's DOWN/DRAIN state and reason.

@@ -107,6 +107,7 @@ std::string Controller::requeue_job(pb::JobRecord& job, bool hold, std::vector<p
   job.clear_nodes();
   job.clear_node_cpus();
   job.set_alloc_cpus(0);
+  job.clear_alloc_mem_per_node_mb();
   if (hold) {
     job.set_priority(0);
     // A user hold even when an admin requeues, as Slurm does: the owner may release it.
