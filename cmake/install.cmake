@@ -119,7 +119,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION admin)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_HOMEPAGE "https://example.invalid/drover")
 if(NOT CMAKE_CROSSCOMPILING)
-  # Library dependencies from dpkg-shlibdeps (libspdlog, libyaml-cpp, ...).
+  # Library dependencies from dpkg-shlibdeps (libstdc++, libsqlite3, ...).
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
   # dpkg-shlibdeps cannot see the libraries of a sysroot that mmdebstrap
@@ -133,7 +133,8 @@ else()
   # Each list is appended to its package's Depends below (empty natively).
   set(libs "libc6 (>= 2.34), libgcc-s1 (>= 3.0), libstdc++6 (>= 12), libyaml-cpp0.7 (>= 0.7.0)")
   set(DROVER_DEB_CLIENT_LIBS ", ${libs}")
-  set(DROVER_DEB_NODE_LIBS ", ${libs}, libfmt9 (>= 9.1.0+ds1), libspdlog1.10-fmt9")
+  # spdlog and fmt are compiled in (header-only): no libspdlog or libfmt.
+  set(DROVER_DEB_NODE_LIBS ", ${libs}")
   set(DROVER_DEB_CONTROLLER_LIBS "${DROVER_DEB_NODE_LIBS}, libsqlite3-0 (>= 3.5.9)")
 endif()
 set(CPACK_DEBIAN_PACKAGE_GENERATE_SHLIBS OFF)

@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include <chrono>
+#include <vector>
 
 #include "drover/clock.h"
 #include "drover/envelope.h"
@@ -46,16 +47,26 @@ void Agent::start() {
 
 awaitable<bool> Agent::connect(tcp::socket& socket) {
   boost::system::error_code ec;
-  tcp::resolver resolver(io_);
-  auto endpoints = co_await resolver.async_resolve(config_.controller_host, std::to_string(config_.controller_port),
-                                                   asio::redirect_error(use_awaitable, ec));
-  if (ec) {
-    spdlog::warn("node {}: cannot resolve controller {}: {}; waiting for the network", options_.node_name,
-                 config_.controller_host, ec.message());
-    if (notifier_)
-      notifier_->status("waiting for network: cannot resolve controller " + config_.controller_host + ": " +
-                        ec.message());
-    co_return false;
+  std::vector<tcp::endpoint> endpoints;
+  // An address needs no lookup, and so no resolver thread: Asio starts one
+  // at the first async_resolve and keeps it for the life of the process.
+  asio::ip::address address = asio::ip::make_address(config_.controller_host, ec);
+  if (!ec) {
+    endpoints.emplace_back(address, config_.controller_port);
+  } else {
+    ec.clear();
+    tcp::resolver resolver(io_);
+    auto resolved = co_await resolver.async_resolve(config_.controller_host, std::to_string(config_.controller_port),
+                                                    asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      spdlog::warn("node {}: cannot resolve controller {}: {}; waiting for the network", options_.node_name,
+                   config_.controller_host, ec.message());
+      if (notifier_)
+        notifier_->status("waiting for network: cannot resolve controller " + config_.controller_host + ": " +
+                          ec.message());
+      co_return false;
+    }
+    for (const auto& entry : resolved) endpoints.push_back(entry.endpoint());
   }
   co_await asio::async_connect(socket, endpoints, asio::redirect_error(use_awaitable, ec));
   if (ec) {

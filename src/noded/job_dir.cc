@@ -1,6 +1,9 @@
 #include "job_dir.h"
 
-#include <filesystem>
+#include <dirent.h>
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <sstream>
 
 #include "drover/file_util.h"
@@ -54,9 +57,46 @@ Result<pb::LaunchJob> read_launch(const std::string& dir) {
   return Result<pb::LaunchJob>::ok(std::move(launch));
 }
 
+namespace {
+
+// Empties the directory open as `fd` (which this closes), depth first.
+// Never follows a symbolic link: a link is removed, not what it names.
+void remove_contents(int fd) {
+  DIR* d = ::fdopendir(fd);
+  if (!d) {
+    ::close(fd);
+    return;
+  }
+  while (dirent* entry = ::readdir(d)) {
+    std::string_view name = entry->d_name;
+    if (name == "." || name == "..") continue;
+    if (::unlinkat(fd, entry->d_name, 0) == 0) continue;
+    int child = ::openat(fd, entry->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+    if (child < 0) continue;
+    remove_contents(child);
+    ::unlinkat(fd, entry->d_name, AT_REMOVEDIR);
+  }
+  ::closedir(d);
+}
+
+}  // namespace
+
 void remove_job_dir(const std::string& dir) {
-  std::error_code ec;
-  std::filesystem::remove_all(dir, ec);
+  int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+  if (fd >= 0) remove_contents(fd);
+  ::rmdir(dir.c_str());
+}
+
+std::vector<std::string> dir_entries(const std::string& dir) {
+  std::vector<std::string> names;
+  DIR* d = ::opendir(dir.c_str());
+  if (!d) return names;
+  while (dirent* entry = ::readdir(d)) {
+    std::string_view name = entry->d_name;
+    if (name != "." && name != "..") names.emplace_back(name);
+  }
+  ::closedir(d);
+  return names;
 }
 
 }  // namespace drover

@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "drover.pb.h"
 #include "drover/result.h"
@@ -62,5 +63,10 @@ Result<pb::LaunchJob> read_launch(const std::string& dir);
 
 // Removes the directory and everything in it.
 void remove_job_dir(const std::string& dir);
+
+// The names in `dir` (without "." and ".."), in no particular order; empty
+// if it cannot be read. Plain readdir rather than std::filesystem, which
+// would add its code to droverd's resident pages (docs/performance.md).
+std::vector<std::string> dir_entries(const std::string& dir);
 
 }  // namespace drover

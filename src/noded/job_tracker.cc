@@ -8,7 +8,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <filesystem>
 #include <set>
 
 #include "drover/cgroup_parse.h"
@@ -56,11 +55,10 @@ JobTracker::~JobTracker() {
 }
 
 void JobTracker::recover() {
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(state_dir_ + "/jobs", ec)) {
-    std::optional<JobKey> key = JobKey::parse(entry.path().filename());
+  for (const std::string& name : dir_entries(state_dir_ + "/jobs")) {
+    std::optional<JobKey> key = JobKey::parse(name);
     if (!key) continue;
-    std::string dir = entry.path();
+    std::string dir = state_dir_ + "/jobs/" + name;
     if (read_job_status(dir)) continue;  // finished; reported after hello
     Result<std::string> pid = read_file(dir + "/stepd.pid");
     if (!pid) continue;
@@ -75,12 +73,13 @@ void JobTracker::recover() {
     spdlog::info("job {}: re-adopted its supervisor (pid {})", key->id, supervisor);
   }
   // Step supervisors outlive an agent restart too; adopt the live ones.
-  for (const auto& entry : std::filesystem::directory_iterator(state_dir_ + "/steps", ec)) {
-    std::optional<JobKey> key = JobKey::parse(entry.path().filename());  // "<job>.<step>"
-    Result<std::string> pid = read_file(entry.path().string() + "/stepd.pid");
+  for (const std::string& name : dir_entries(state_dir_ + "/steps")) {
+    std::optional<JobKey> key = JobKey::parse(name);  // "<job>.<step>"
+    std::string dir = state_dir_ + "/steps/" + name;
+    Result<std::string> pid = read_file(dir + "/stepd.pid");
     pid_t supervisor = pid ? static_cast<pid_t>(std::strtol(pid->c_str(), nullptr, 10)) : 0;
-    if (key && supervisor > 0 && supervises(supervisor, entry.path())) steps_[{key->id, key->restarts}] = supervisor;
-    else remove_job_dir(entry.path());
+    if (key && supervisor > 0 && supervises(supervisor, dir)) steps_[{key->id, key->restarts}] = supervisor;
+    else remove_job_dir(dir);
   }
   if (cgroups_) {
     std::set<uint32_t> live;
@@ -230,11 +229,10 @@ std::vector<JobKey> JobTracker::running() const {
 
 std::vector<std::pair<JobKey, JobStatus>> JobTracker::unacknowledged() const {
   std::vector<std::pair<JobKey, JobStatus>> out;
-  std::error_code ec;
-  for (const auto& entry : std::filesystem::directory_iterator(state_dir_ + "/jobs", ec)) {
-    std::optional<JobKey> key = JobKey::parse(entry.path().filename());
+  for (const std::string& name : dir_entries(state_dir_ + "/jobs")) {
+    std::optional<JobKey> key = JobKey::parse(name);
     if (!key || running_.count(*key)) continue;
-    if (auto status = read_job_status(entry.path())) out.emplace_back(*key, *status);
+    if (auto status = read_job_status(state_dir_ + "/jobs/" + name)) out.emplace_back(*key, *status);
   }
   return out;
 }

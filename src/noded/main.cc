@@ -1,4 +1,5 @@
 // droverd: the node agent daemon.
+#include <malloc.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -28,6 +29,10 @@ std::string short_hostname() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  // Agent memory (docs/performance.md): one malloc arena. Besides its own
+  // thread the agent has at most Asio's resolver thread, which allocates a
+  // little per lookup; an arena of its own would keep pages for nothing.
+  mallopt(M_ARENA_MAX, 1);
   CLI::App app{"droverd: the Drover node agent"};
   std::string config_flag;
   AgentOptions options;
@@ -127,6 +132,9 @@ int main(int argc, char** argv) {
   await_hangup();
   spdlog::info("node {} agent started (pid {}), controller {}:{}", options.node_name, ::getpid(),
                config->controller_host, config->controller_port);
+  // Start-up (options, the configuration, the CPU probe) freed what it
+  // parsed with; hand those heap pages back before the agent idles.
+  malloc_trim(0);
   io.run();
   return 0;
 }

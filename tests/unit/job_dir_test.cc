@@ -1,8 +1,11 @@
 // The agent's per-job files: incarnation names and the status record.
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <filesystem>
 
 #include "../../src/noded/job_dir.h"
@@ -58,6 +61,34 @@ TEST(JobStatusFile, RoundTripsAndReadsOlderRecords) {
   EXPECT_FALSE(read->timed_out);
   EXPECT_EQ(read->error, "");
   std::filesystem::remove_all(dir);
+}
+
+TEST(JobDirFiles, ListsEntriesAndRemovesTreesWithoutFollowingLinks) {
+  char pattern[] = "/tmp/drover-jobdir-XXXXXX";
+  std::string root = mkdtemp(pattern);
+  std::string jobs = root + "/jobs", outside = root + "/outside";
+  ASSERT_TRUE(make_dirs(jobs + "/12.0/sub/deeper", 0700));
+  ASSERT_TRUE(make_dirs(jobs + "/13.1", 0700));
+  ASSERT_TRUE(make_dirs(outside, 0700));
+  ASSERT_TRUE(write_file_atomic(jobs + "/12.0/status", "0 0 1\n", 0600));
+  ASSERT_TRUE(write_file_atomic(jobs + "/12.0/sub/deeper/file", "x", 0600));
+  ASSERT_TRUE(write_file_atomic(outside + "/keep", "mine", 0600));
+  ASSERT_EQ(::symlink(outside.c_str(), (jobs + "/12.0/sub/link").c_str()), 0);
+
+  std::vector<std::string> names = dir_entries(jobs);
+  std::sort(names.begin(), names.end());
+  EXPECT_EQ(names, (std::vector<std::string>{"12.0", "13.1"}));
+  EXPECT_TRUE(dir_entries(root + "/missing").empty());
+
+  remove_job_dir(jobs + "/12.0");
+  struct stat st {};
+  EXPECT_NE(::lstat((jobs + "/12.0").c_str(), &st), 0);
+  EXPECT_EQ(dir_entries(jobs), std::vector<std::string>{"13.1"});
+  // The link went, what it named did not.
+  Result<std::string> kept = read_file(outside + "/keep");
+  ASSERT_TRUE(kept);
+  EXPECT_EQ(*kept, "mine");
+  std::filesystem::remove_all(root);
 }
 
 }  // namespace
