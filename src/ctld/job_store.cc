@@ -7,6 +7,7 @@
 #include <spdlog/spdlog.h>
 
 #include "drover/job_state.h"
+#include "record_memory.h"
 
 namespace drover {
 namespace {
@@ -216,8 +217,7 @@ JobStore::Loaded JobStore::load() {
       sqlite3_reset(move.get());
       if (!moved) break;
       pb::JobRecord stripped = record;
-      stripped.mutable_spec()->clear_script();
-      stripped.mutable_spec()->clear_env();
+      release_payload(*stripped.mutable_spec());
       moved = rewrite.put(record.job_id(), stripped);
       migrated.push_back(&record);
     }
@@ -231,8 +231,7 @@ JobStore::Loaded JobStore::load() {
       spdlog::error("job store: cannot index finished jobs: {}", moved.error());
   } else {
     for (pb::JobRecord* record : migrated) {
-      record->mutable_spec()->clear_script();
-      record->mutable_spec()->clear_env();
+      release_payload(*record->mutable_spec());
     }
   }
   next_job_id_ = loaded.next_job_id;

@@ -8,6 +8,7 @@
 #include "drover/array_spec.h"
 #include "drover/time_format.h"
 #include "job_request.h"
+#include "record_memory.h"
 #include "scheduler.h"
 #include "spool.h"
 
@@ -137,8 +138,7 @@ void Controller::handle_submit(Request& request) {
   if (!job.spec().allocation())  // an allocation has no script
     write.payloads.push_back({job.job_id(), std::move(*job.mutable_spec()->mutable_script()),
                               join_env({job.spec().env().begin(), job.spec().env().end()})});
-  job.mutable_spec()->clear_script();
-  job.mutable_spec()->clear_env();
+  release_payload(*job.mutable_spec());
   write.records.push_back(job);
   write.done = [this, request, job = std::move(job)](Status s) mutable {
     if (!s) {
