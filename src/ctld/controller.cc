@@ -103,7 +103,7 @@ void Controller::recover() {
     }
     uint32_t id = job.job_id();
     if (job.spec().allocation() && job.state() == pb::JOB_RUNNING) allocations_[id] = now();  // holders get a grace period
-    if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
+    submit_tokens_.add(job.spec().submit_token(), id);
     track_dependency(job);
     metrics_->jobs().update(job, /*restored=*/true);
     index_.add(jobs_.emplace(id, std::move(job)).first->second);

@@ -42,13 +42,20 @@ void Controller::handle_submit(Request& request) {
   pb::JobSpec& spec = *request.message.mutable_submit()->mutable_spec();
   // A retried submission (its first reply was lost to a crash or a broken
   // connection) gets the job it already created.
-  if (auto it = submit_tokens_.find(spec.submit_token()); !spec.submit_token().empty() && it != submit_tokens_.end()) {
-    if (const pb::JobRecord* job = find_job(it->second); job && job->uid() == request.uid) {
-      spdlog::info("job {}: submission retried by uid {}; answering with the existing job", job->job_id(), request.uid);
-      pb::Message reply_msg;
-      reply_msg.mutable_submit_reply()->set_job_id(job->job_id());
-      return reply(request, reply_msg);
-    }
+  // An array's started tasks carry its token too; the answer names the array.
+  const pb::JobRecord* retried = nullptr;
+  submit_tokens_.find(spec.submit_token(), [&](uint32_t id) {
+    const pb::JobRecord* job = find_job(id);
+    if (!job || job->spec().submit_token() != spec.submit_token() || job->uid() != request.uid) return false;
+    retried = job;
+    return true;
+  });
+  if (retried) {
+    uint32_t id = retried->array_job_id() ? retried->array_job_id() : retried->job_id();
+    spdlog::info("job {}: submission retried by uid {}; answering with the existing job", id, request.uid);
+    pb::Message reply_msg;
+    reply_msg.mutable_submit_reply()->set_job_id(id);
+    return reply(request, reply_msg);
   }
   const PartitionConfig* part =
       spec.partition().empty() ? config_.default_partition() : config_.find_partition(spec.partition());
@@ -148,7 +155,7 @@ void Controller::handle_submit(Request& request) {
     uint32_t id = job.job_id();
     spdlog::info("job {} submitted by uid {} to partition {}{}", id, job.uid(), job.partition(),
                  job.array_job_id() ? " (array " + job.spec().array_spec() + ")" : "");
-    if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
+    submit_tokens_.add(job.spec().submit_token(), id);
     track_dependency(job);
     pb::JobRecord& entered = jobs_.emplace(id, std::move(job)).first->second;
     index_.add(entered);
