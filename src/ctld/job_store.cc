@@ -137,10 +137,21 @@ JobStore::~JobStore() {
   sqlite3_close(db_);
 }
 
-JobStore::Loaded JobStore::load() {
+JobStore::Loaded JobStore::load(int64_t finished_before) {
   Loaded loaded;
   sqlite3_stmt* stmt = nullptr;
-  sqlite3_prepare_v2(db_, "SELECT id, record FROM jobs ORDER BY id", -1, &stmt, nullptr);
+  // Sized once: growing the vector would move every record parsed so far.
+  sqlite3_prepare_v2(db_, "SELECT count(*) FROM jobs", -1, &stmt, nullptr);
+  size_t stored = 0;
+  if (sqlite3_step(stmt) == SQLITE_ROW) stored = static_cast<size_t>(sqlite3_column_int64(stmt, 0));
+  loaded.jobs.reserve(stored);
+  sqlite3_finalize(stmt);
+  // An array's own record (id = array_job_id) is always read: it stays in
+  // memory while any of its tasks has yet to start.
+  sqlite3_prepare_v2(db_, "SELECT id, record FROM jobs WHERE id NOT IN "
+                          "(SELECT id FROM finished WHERE end_time > 0 AND end_time < ?1 AND id != array_job_id) ORDER BY id",
+                     -1, &stmt, nullptr);
+  sqlite3_bind_int64(stmt, 1, finished_before);
   std::vector<int64_t> bad;
   while (sqlite3_step(stmt) == SQLITE_ROW) {
     int64_t id = sqlite3_column_int64(stmt, 0);
@@ -158,6 +169,7 @@ JobStore::Loaded JobStore::load() {
     loaded.jobs.push_back(std::move(record));
   }
   sqlite3_finalize(stmt);
+  loaded.finished_not_read = stored - std::min(stored, loaded.jobs.size() + bad.size());
   sqlite3_prepare_v2(db_, "SELECT record FROM nodes", -1, &stmt, nullptr);
   while (sqlite3_step(stmt) == SQLITE_ROW) {
     pb::NodeAdminState node;
@@ -170,6 +182,12 @@ JobStore::Loaded JobStore::load() {
   sqlite3_prepare_v2(db_, "SELECT value FROM meta WHERE key='next_job_id'", -1, &stmt, nullptr);
   if (sqlite3_step(stmt) == SQLITE_ROW)
     loaded.next_job_id = std::max<uint32_t>(loaded.next_job_id, static_cast<uint32_t>(sqlite3_column_int64(stmt, 0)));
+  sqlite3_finalize(stmt);
+  // Ids are never reused, also after the newest record was not read.
+  sqlite3_prepare_v2(db_, "SELECT max(id) FROM jobs", -1, &stmt, nullptr);
+  if (sqlite3_step(stmt) == SQLITE_ROW && sqlite3_column_type(stmt, 0) != SQLITE_NULL)
+    loaded.next_job_id =
+        std::max<uint32_t>(loaded.next_job_id, static_cast<uint32_t>(sqlite3_column_int64(stmt, 0)) + 1);
   sqlite3_finalize(stmt);
   for (int64_t id : bad) {
     std::string sql = "BEGIN; INSERT INTO quarantine SELECT id, record, 'unparseable', strftime('%s','now') "
