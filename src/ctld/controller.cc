@@ -16,6 +16,7 @@
 #include "job_env.h"
 #include "job_request.h"
 #include "priority.h"
+#include "record_memory.h"
 #include "scheduler.h"
 #include "spool.h"
 
@@ -91,6 +92,7 @@ void Controller::recover() {
       spdlog::info("node {} recovered as {}: {}", saved.name(), saved.down() ? "DOWN" : "DRAIN", saved.reason());
   }
   size_t pending = 0, running = 0, aged = loaded.finished_not_read;
+  submit_tokens_.reserve(loaded.jobs.size());
   for (pb::JobRecord& job : loaded.jobs) {
     // Finished long ago: only sacct still shows it, from the store.
     if (past_min_job_age(job, now())) {
@@ -110,7 +112,8 @@ void Controller::recover() {
     }
     uint32_t id = job.job_id();
     if (job.spec().allocation() && job.state() == pb::JOB_RUNNING) allocations_[id] = now();  // holders get a grace period
-    submit_tokens_.add(job.spec().submit_token(), id);
+    hash_submit_token(*job.mutable_spec());  // records stored before the hash: in memory now, on disk at the next write
+    submit_tokens_.add(job.spec().submit_token_hash(), id);
     track_dependency(job);
     metrics_->jobs().update(job, /*restored=*/true);
     // Ids come in ascending order: each record goes at the end of the map.

@@ -44,9 +44,10 @@ void Controller::handle_submit(Request& request) {
   // connection) gets the job it already created.
   // An array's started tasks carry its token too; the answer names the array.
   const pb::JobRecord* retried = nullptr;
-  submit_tokens_.find(spec.submit_token(), [&](uint32_t id) {
+  const uint64_t token = submit_token_hash(spec.submit_token());
+  submit_tokens_.find(token, [&](uint32_t id) {
     const pb::JobRecord* job = find_job(id);
-    if (!job || job->spec().submit_token() != spec.submit_token() || job->uid() != request.uid) return false;
+    if (!job || job->spec().submit_token_hash() != token || job->uid() != request.uid) return false;
     retried = job;
     return true;
   });
@@ -146,6 +147,7 @@ void Controller::handle_submit(Request& request) {
     write.payloads.push_back({job.job_id(), std::move(*job.mutable_spec()->mutable_script()),
                               join_env({job.spec().env().begin(), job.spec().env().end()})});
   release_payload(*job.mutable_spec());
+  hash_submit_token(*job.mutable_spec());
   write.records.push_back(job);
   write.done = [this, request, job = std::move(job)](Status s) mutable {
     if (!s) {
@@ -155,7 +157,7 @@ void Controller::handle_submit(Request& request) {
     uint32_t id = job.job_id();
     spdlog::info("job {} submitted by uid {} to partition {}{}", id, job.uid(), job.partition(),
                  job.array_job_id() ? " (array " + job.spec().array_spec() + ")" : "");
-    submit_tokens_.add(job.spec().submit_token(), id);
+    submit_tokens_.add(job.spec().submit_token_hash(), id);
     track_dependency(job);
     pb::JobRecord& entered = jobs_.emplace(id, std::move(job)).first->second;
     index_.add(entered);

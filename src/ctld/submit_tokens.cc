@@ -2,17 +2,17 @@
 
 namespace drover {
 
-void SubmitTokens::add(std::string_view token, uint32_t job_id) {
-  if (token.empty()) return;
-  auto [first, last] = ids_.equal_range(hash(token));
+void SubmitTokens::add(uint64_t hash, uint32_t job_id) {
+  if (hash == 0) return;
+  auto [first, last] = ids_.equal_range(hash);
   for (auto it = first; it != last; ++it)
     if (it->second == job_id) return;
-  ids_.emplace(hash(token), job_id);
+  ids_.emplace(hash, job_id);
 }
 
-void SubmitTokens::remove(std::string_view token, uint32_t job_id) {
-  if (token.empty()) return;
-  auto [first, last] = ids_.equal_range(hash(token));
+void SubmitTokens::remove(uint64_t hash, uint32_t job_id) {
+  if (hash == 0) return;
+  auto [first, last] = ids_.equal_range(hash);
   for (auto it = first; it != last; ++it)
     if (it->second == job_id) {
       ids_.erase(it);
@@ -20,9 +20,9 @@ void SubmitTokens::remove(std::string_view token, uint32_t job_id) {
     }
 }
 
-uint32_t SubmitTokens::find(std::string_view token, const std::function<bool(uint32_t)>& is_it) const {
-  if (token.empty()) return 0;
-  auto [first, last] = ids_.equal_range(hash(token));
+uint32_t SubmitTokens::find(uint64_t hash, const std::function<bool(uint32_t)>& is_it) const {
+  if (hash == 0) return 0;
+  auto [first, last] = ids_.equal_range(hash);
   for (auto it = first; it != last; ++it)
     if (is_it(it->second)) return it->second;
   return 0;

@@ -45,31 +45,47 @@ TEST(RecordMemoryTest, ReleasingAnEmptyPayloadIsHarmless) {
   EXPECT_EQ(spec.env_size(), 0);
 }
 
+TEST(RecordMemoryTest, TheTokenIsKeptAsItsHash) {
+  // FNV-1a 64 reference values: the hash is stored, so it must never change.
+  EXPECT_EQ(submit_token_hash(""), 0u);
+  EXPECT_EQ(submit_token_hash("a"), 0xaf63dc4c8601ec8cull);
+  EXPECT_EQ(submit_token_hash("foobar"), 0x85944171f73967e8ull);
+  pb::JobSpec spec;
+  spec.set_submit_token("024af9f919df4c7947a88b03f9c91791");
+  hash_submit_token(spec);
+  EXPECT_TRUE(spec.submit_token().empty());
+  EXPECT_EQ(spec.submit_token_hash(), submit_token_hash("024af9f919df4c7947a88b03f9c91791"));
+  pb::JobSpec none;
+  hash_submit_token(none);  // no token: no hash
+  EXPECT_EQ(none.submit_token_hash(), 0u);
+}
+
 TEST(SubmitTokensTest, FindsOnlyWhatThePredicateConfirms) {
   SubmitTokens tokens;
-  tokens.add("token-a", 10);
-  tokens.add("token-b", 11);
-  tokens.add("token-a", 12);  // an array task carries its array's token
-  tokens.add("token-a", 12);  // added twice: one entry
+  tokens.add(0xa, 10);
+  tokens.add(0xb, 11);
+  tokens.add(0xa, 12);  // an array task carries its array's token
+  tokens.add(0xa, 12);  // added twice: one entry
   std::set<uint32_t> seen;
-  EXPECT_EQ(tokens.find("token-a", [&](uint32_t id) { seen.insert(id); return false; }), 0u);
+  EXPECT_EQ(tokens.find(0xa, [&](uint32_t id) { seen.insert(id); return false; }), 0u);
   EXPECT_EQ(seen, (std::set<uint32_t>{10, 12}));
-  EXPECT_EQ(tokens.find("token-b", [](uint32_t) { return true; }), 11u);
-  EXPECT_EQ(tokens.find("token-c", [](uint32_t) { return true; }), 0u);
-  EXPECT_EQ(tokens.find("", [](uint32_t) { return true; }), 0u);  // no token: never a retry
+  EXPECT_EQ(tokens.find(0xb, [](uint32_t) { return true; }), 11u);
+  EXPECT_EQ(tokens.find(0xc, [](uint32_t) { return true; }), 0u);
+  tokens.add(0, 13);  // no token
+  EXPECT_EQ(tokens.find(0, [](uint32_t) { return true; }), 0u);
 }
 
 TEST(SubmitTokensTest, RemoveForgetsOneJobOnly) {
   SubmitTokens tokens;
-  tokens.add("token-a", 10);
-  tokens.add("token-a", 12);
-  tokens.remove("token-a", 12);
-  tokens.remove("token-a", 99);  // not there: nothing happens
+  tokens.add(0xa, 10);
+  tokens.add(0xa, 12);
+  tokens.remove(0xa, 12);
+  tokens.remove(0xa, 99);  // not there: nothing happens
   std::set<uint32_t> seen;
-  tokens.find("token-a", [&](uint32_t id) { seen.insert(id); return false; });
+  tokens.find(0xa, [&](uint32_t id) { seen.insert(id); return false; });
   EXPECT_EQ(seen, (std::set<uint32_t>{10}));
-  tokens.remove("token-a", 10);
-  EXPECT_EQ(tokens.find("token-a", [](uint32_t) { return true; }), 0u);
+  tokens.remove(0xa, 10);
+  EXPECT_EQ(tokens.find(0xa, [](uint32_t) { return true; }), 0u);
 }
 
 }  // namespace
