@@ -1,5 +1,6 @@
 #include "job_store.h"
 
+#include <malloc.h>
 #include <sqlite3.h>
 
 #include <chrono>
@@ -259,6 +260,11 @@ JobStore::Loaded JobStore::load(int64_t finished_before) {
   return loaded;
 }
 
+void JobStore::release_memory() {
+  sqlite3_db_release_memory(db_);
+  ::malloc_trim(0);
+}
+
 std::vector<JobStore::Payload> JobStore::load_payloads(const std::vector<uint32_t>& ids) {
   std::vector<Payload> out;
   Statement select(db_, "SELECT script, env FROM job_payload WHERE id = ?");
@@ -355,7 +361,17 @@ void JobStore::run() {
     uint32_t next_id;
     {
       std::unique_lock lock(mutex_);
-      wake_.wait(lock, [this] { return stopping_ || !queue_.empty() || !tasks_.empty(); });
+      auto has_work = [this] { return stopping_ || !queue_.empty() || !tasks_.empty(); };
+      // Memory (issue 6): once a burst of commits is over (a second without
+      // writes), the page cache they filled and the heap pages their
+      // transient buffers left free go back to the system.
+      if (committed_since_trim_ && !wake_.wait_for(lock, std::chrono::seconds(1), has_work)) {
+        committed_since_trim_ = false;
+        lock.unlock();
+        release_memory();
+        continue;
+      }
+      wake_.wait(lock, has_work);
       if (queue_.empty() && tasks_.empty()) return;  // stopping, nothing left
       group.assign(std::make_move_iterator(queue_.begin()), std::make_move_iterator(queue_.end()));
       queue_.clear();
@@ -370,6 +386,7 @@ void JobStore::run() {
     }
     auto begun = std::chrono::steady_clock::now();
     size_t writes = group.size();
+    committed_since_trim_ = true;
     Status result = commit(group, next_id);
     if (commit_observer_)
       commit_observer_(writes, std::chrono::duration<double>(std::chrono::steady_clock::now() - begun).count(),

@@ -115,6 +115,8 @@ class JobStore {
   Status commit(std::vector<Write>& group, uint32_t next_job_id);
   std::vector<pb::JobRecord> select_finished(const FinishedQuery& query);
   Result<size_t> delete_finished(int64_t ended_before);
+  // Worker: SQLite's cache and the heap's free pages back to the system.
+  void release_memory();
 
   sqlite3* db_;
   std::function<void(std::function<void()>)> post_;
@@ -128,6 +130,7 @@ class JobStore {
   std::function<Status()> commit_fault_;
   CommitObserver commit_observer_;
   double last_sync_s_ = 0;  // worker only
+  bool committed_since_trim_ = false;  // worker only
   std::thread worker_;
 };
 
