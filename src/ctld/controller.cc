@@ -5,6 +5,8 @@
 #include <pwd.h>
 #include <unistd.h>
 
+#include <chrono>
+
 #include <spdlog/spdlog.h>
 
 #include "drover/array_spec.h"
@@ -14,6 +16,7 @@
 #include "job_env.h"
 #include "job_request.h"
 #include "priority.h"
+#include "record_memory.h"
 #include "scheduler.h"
 #include "spool.h"
 
@@ -70,7 +73,12 @@ void Controller::start() {
 }
 
 void Controller::recover() {
-  JobStore::Loaded loaded = store_->load();
+  auto begun = std::chrono::steady_clock::now();
+  // Jobs past MinJobAge stay in the store for sacct (past_min_job_age below
+  // still decides for the records read).
+  int64_t finished_before = config_.min_job_age_s ? now() - static_cast<int64_t>(config_.min_job_age_s) : 0;
+  JobStore::Loaded loaded = store_->load(finished_before);
+  auto read = std::chrono::steady_clock::now();
   if (!loaded.error.empty()) throw std::runtime_error(loaded.error);
   for (const std::string& line : loaded.quarantined) spdlog::error("quarantined unreadable record: {}", line);
   next_job_id_ = loaded.next_job_id;
@@ -83,7 +91,8 @@ void Controller::recover() {
     if (saved.down() || saved.drain())
       spdlog::info("node {} recovered as {}: {}", saved.name(), saved.down() ? "DOWN" : "DRAIN", saved.reason());
   }
-  size_t pending = 0, running = 0, aged = 0;
+  size_t pending = 0, running = 0, aged = loaded.finished_not_read;
+  submit_tokens_.reserve(loaded.jobs.size());
   for (pb::JobRecord& job : loaded.jobs) {
     // Finished long ago: only sacct still shows it, from the store.
     if (past_min_job_age(job, now())) {
@@ -103,14 +112,18 @@ void Controller::recover() {
     }
     uint32_t id = job.job_id();
     if (job.spec().allocation() && job.state() == pb::JOB_RUNNING) allocations_[id] = now();  // holders get a grace period
-    if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
+    hash_submit_token(*job.mutable_spec());  // records stored before the hash: in memory now, on disk at the next write
+    submit_tokens_.add(job.spec().submit_token_hash(), id);
     track_dependency(job);
     metrics_->jobs().update(job, /*restored=*/true);
     job.clear_expected_start();  // the first pass decides reservations afresh
-    index_.add(jobs_.emplace(id, std::move(job)).first->second);
+    // Ids come in ascending order: each record goes at the end of the map.
+    index_.add(jobs_.emplace_hint(jobs_.end(), id, std::move(job))->second);
   }
+  auto ms = [](auto from, auto to) { return std::chrono::duration<double, std::milli>(to - from).count(); };
   spdlog::info("recovered {} jobs ({} pending, {} running or completing; {} older finished ones left to sacct); "
-               "next job id {}", jobs_.size(), pending, running, aged, next_job_id_);
+               "next job id {}; {:.1f} ms (store {:.1f} ms)", jobs_.size(), pending, running, aged, next_job_id_,
+               ms(begun, std::chrono::steady_clock::now()), ms(begun, read));
 }
 
 pb::JobRecord* Controller::find_job(uint32_t job_id) {

@@ -31,6 +31,7 @@
 #include "job_store.h"
 #include "metrics.h"
 #include "scheduler.h"
+#include "submit_tokens.h"
 
 namespace drover {
 
@@ -226,7 +227,7 @@ class Controller {
   std::set<uint32_t> admin_gids_;
 
   std::map<uint32_t, pb::JobRecord> jobs_;  // by job id; ordered for stable listings
-  std::unordered_map<std::string, uint32_t> submit_tokens_;  // sbatch's token -> job id
+  SubmitTokens submit_tokens_;  // sbatch's token -> job id (submit_tokens.h)
   uint32_t next_job_id_ = 1;
   std::vector<NodeRuntime> nodes_;          // parallel to config_.nodes
   std::unordered_map<std::string, size_t> node_by_name_;

@@ -14,30 +14,39 @@ void JobCounts::seed(const std::string& partition) {
   submissions_.try_emplace(partition, 0);
 }
 
+uint32_t JobCounts::intern(std::string_view label) {
+  if (auto it = label_ids_.find(label); it != label_ids_.end()) return it->second;
+  uint32_t id = static_cast<uint32_t>(labels_.size());
+  labels_.emplace_back(label);
+  label_ids_.emplace(labels_.back(), id);
+  return id;
+}
+
 void JobCounts::add(const Entry& e, int64_t delta) {
-  by_state_[{e.state, e.partition}] += delta;
-  if (e.state != "PENDING") return;
-  auto it = pending_by_reason_.try_emplace({e.partition, e.reason}, 0).first;
+  by_state_[{label(e.state), label(e.partition)}] += delta;
+  if (label(e.state) != "PENDING") return;
+  auto it = pending_by_reason_.try_emplace({label(e.partition), label(e.reason)}, 0).first;
   // A reason no job has any more goes, so the label set stays bounded.
   if ((it->second += delta) == 0) pending_by_reason_.erase(it);
 }
 
 void JobCounts::update(const pb::JobRecord& job, bool restored) {
   Entry now;
-  now.state = job_is_completing(job) ? "COMPLETING" : std::string(job_state_long(job.state()));
-  now.partition = job.partition();
+  now.state = intern(job_is_completing(job) ? std::string_view("COMPLETING") : job_state_long(job.state()));
+  now.partition = intern(job.partition());
   now.finished = job_state_is_finished(job.state());
   // The reason's name only: "ReqNodeNotAvail, UnavailableNodes:n[3-4]" would
   // make a label value per node set.
   if (job.state() == pb::JOB_PENDING)
-    now.reason = job.reason().empty() ? "None" : job.reason().substr(0, job.reason().find(','));
+    now.reason = intern(job.reason().empty() ? std::string_view("None")
+                                             : std::string_view(job.reason()).substr(0, job.reason().find(',')));
   uint32_t id = job.job_id();
   auto it = jobs_.find(id);
   bool was_finished = false;
   if (it == jobs_.end()) {
     // A new record that is pending was submitted; one that starts out
     // running is an array task split off its array's record.
-    if (!restored && job.state() == pb::JOB_PENDING && !job.is_array_task()) ++submissions_[now.partition];
+    if (!restored && job.state() == pb::JOB_PENDING && !job.is_array_task()) ++submissions_[job.partition()];
     it = jobs_.emplace(id, Entry{}).first;
   } else {
     const Entry& before = it->second;
@@ -50,7 +59,7 @@ void JobCounts::update(const pb::JobRecord& job, bool restored) {
   bool ended = now.finished && !was_finished;
   if (ended) {
     // COMPLETING is counted under the state the job ended in.
-    if (!restored) ++completions_[{now.partition, std::string(job_state_long(job.state()))}];
+    if (!restored) ++completions_[{job.partition(), std::string(job_state_long(job.state()))}];
     recent_finished_.erase(std::remove(recent_finished_.begin(), recent_finished_.end(), id), recent_finished_.end());
     recent_finished_.push_front(id);
     if (recent_finished_.size() > kRecent) recent_finished_.pop_back();
@@ -59,7 +68,7 @@ void JobCounts::update(const pb::JobRecord& job, bool restored) {
   else pending_ids_.erase(id);
   if (job_state_is_active(job.state())) running_ids_.insert(id);
   else running_ids_.erase(id);
-  it->second = std::move(now);
+  it->second = now;
 }
 
 void JobCounts::forget(uint32_t job_id) {

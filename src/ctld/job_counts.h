@@ -6,16 +6,24 @@
 // (MinJobAge). It remembers each job's last (state, partition, reason) and
 // moves one count when that changes; submissions and completions are
 // counted on the transitions. Controller thread only.
+//
+// Memory (issue 6): it follows every job in memory, so what it keeps per job
+// is small: label strings are interned once (a job holds three label
+// numbers) and the pending/running id sets are IdSets, 4 bytes an id.
 #pragma once
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
 #include <unordered_map>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 #include "drover.pb.h"
+#include "drover/id_set.h"
 
 namespace drover {
 
@@ -40,8 +48,8 @@ class JobCounts {
   const std::map<std::pair<std::string, std::string>, uint64_t>& completions() const { return completions_; }
   // Ids of pending and of running (or suspended) jobs, in id order: the
   // status page shows the first few of each.
-  const std::set<uint32_t>& pending_ids() const { return pending_ids_; }
-  const std::set<uint32_t>& running_ids() const { return running_ids_; }
+  const IdSet& pending_ids() const { return pending_ids_; }
+  const IdSet& running_ids() const { return running_ids_; }
   // Jobs that ended most recently, newest first (at most kRecent).
   const std::deque<uint32_t>& recent_finished() const { return recent_finished_; }
   size_t tracked() const { return jobs_.size(); }
@@ -49,21 +57,33 @@ class JobCounts {
   static constexpr size_t kRecent = 50;
 
  private:
+  // Label numbers: indexes into labels_.
   struct Entry {
-    std::string state;  // long name, or COMPLETING
-    std::string partition;
-    std::string reason;  // pending jobs only
+    uint32_t state = 0;      // long name, or COMPLETING
+    uint32_t partition = 0;
+    uint32_t reason = 0;     // pending jobs only; 0 is ""
     bool finished = false;
   };
+  // Lookups by string_view, without building a std::string.
+  struct LabelHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
   void add(const Entry& e, int64_t delta);
+  // The number of a label (state, partition or reason name), added if new.
+  // Bounded: states, configured partitions and reason names.
+  uint32_t intern(std::string_view label);
+  const std::string& label(uint32_t id) const { return labels_[id]; }
 
   std::unordered_map<uint32_t, Entry> jobs_;
   StateCounts by_state_;
   ReasonCounts pending_by_reason_;
   std::map<std::string, uint64_t> submissions_;
   std::map<std::pair<std::string, std::string>, uint64_t> completions_;
-  std::set<uint32_t> pending_ids_;
-  std::set<uint32_t> running_ids_;
+  IdSet pending_ids_;
+  IdSet running_ids_;
+  std::vector<std::string> labels_{""};
+  std::unordered_map<std::string, uint32_t, LabelHash, std::equal_to<>> label_ids_{{"", 0}};
   std::deque<uint32_t> recent_finished_;
 };
 

@@ -50,6 +50,7 @@ class JobStore {
   };
   struct Loaded {
     std::vector<pb::JobRecord> jobs;
+    size_t finished_not_read = 0;  // ended before load()'s `finished_before`
     std::vector<pb::NodeAdminState> nodes;
     uint32_t next_job_id = 1;
     std::vector<std::string> quarantined;  // one line per unreadable record
@@ -65,7 +66,11 @@ class JobStore {
   ~JobStore();
 
   // Reads every record; unreadable ones are moved to a quarantine table.
-  Loaded load();
+  // Restart time (issue 6): jobs that ended before `finished_before` (epoch
+  // seconds; 0: none) are past MinJobAge and only sacct still shows them, so
+  // they are not read at all (array records are, the caller decides). A
+  // store keeping months of accounting no longer makes start-up slow.
+  Loaded load(int64_t finished_before = 0);
 
   void write(Write write);
 
@@ -110,6 +115,8 @@ class JobStore {
   Status commit(std::vector<Write>& group, uint32_t next_job_id);
   std::vector<pb::JobRecord> select_finished(const FinishedQuery& query);
   Result<size_t> delete_finished(int64_t ended_before);
+  // Worker: SQLite's cache and the heap's free pages back to the system.
+  void release_memory();
 
   sqlite3* db_;
   std::function<void(std::function<void()>)> post_;
@@ -123,6 +130,7 @@ class JobStore {
   std::function<Status()> commit_fault_;
   CommitObserver commit_observer_;
   double last_sync_s_ = 0;  // worker only
+  bool committed_since_trim_ = false;  // worker only
   std::thread worker_;
 };
 

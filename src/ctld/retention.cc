@@ -36,7 +36,7 @@ void Controller::purge_old_jobs() {
       auto it = jobs_.find(id);
       if (it == jobs_.end() || !past_min_job_age(it->second, t)) return;  // requeued, or ended again later
       spdlog::debug("job {}: finished {} s ago, dropped from memory (min_job_age_s)", id, t - it->second.end_time());
-      if (const std::string& token = it->second.spec().submit_token(); !token.empty()) submit_tokens_.erase(token);
+      submit_tokens_.remove(it->second.spec().submit_token_hash(), id);
       spools.insert(it->second.array_job_id() ? it->second.array_job_id() : id);
       index_.remove(it->second);
       metrics_->jobs().forget(id);

@@ -8,6 +8,7 @@
 #include "drover/array_spec.h"
 #include "drover/time_format.h"
 #include "job_request.h"
+#include "record_memory.h"
 #include "scheduler.h"
 #include "spool.h"
 
@@ -41,13 +42,21 @@ void Controller::handle_submit(Request& request) {
   pb::JobSpec& spec = *request.message.mutable_submit()->mutable_spec();
   // A retried submission (its first reply was lost to a crash or a broken
   // connection) gets the job it already created.
-  if (auto it = submit_tokens_.find(spec.submit_token()); !spec.submit_token().empty() && it != submit_tokens_.end()) {
-    if (const pb::JobRecord* job = find_job(it->second); job && job->uid() == request.uid) {
-      spdlog::info("job {}: submission retried by uid {}; answering with the existing job", job->job_id(), request.uid);
-      pb::Message reply_msg;
-      reply_msg.mutable_submit_reply()->set_job_id(job->job_id());
-      return reply(request, reply_msg);
-    }
+  // An array's started tasks carry its token too; the answer names the array.
+  const pb::JobRecord* retried = nullptr;
+  const uint64_t token = submit_token_hash(spec.submit_token());
+  submit_tokens_.find(token, [&](uint32_t id) {
+    const pb::JobRecord* job = find_job(id);
+    if (!job || job->spec().submit_token_hash() != token || job->uid() != request.uid) return false;
+    retried = job;
+    return true;
+  });
+  if (retried) {
+    uint32_t id = retried->array_job_id() ? retried->array_job_id() : retried->job_id();
+    spdlog::info("job {}: submission retried by uid {}; answering with the existing job", id, request.uid);
+    pb::Message reply_msg;
+    reply_msg.mutable_submit_reply()->set_job_id(id);
+    return reply(request, reply_msg);
   }
   const PartitionConfig* part =
       spec.partition().empty() ? config_.default_partition() : config_.find_partition(spec.partition());
@@ -137,8 +146,8 @@ void Controller::handle_submit(Request& request) {
   if (!job.spec().allocation())  // an allocation has no script
     write.payloads.push_back({job.job_id(), std::move(*job.mutable_spec()->mutable_script()),
                               join_env({job.spec().env().begin(), job.spec().env().end()})});
-  job.mutable_spec()->clear_script();
-  job.mutable_spec()->clear_env();
+  release_payload(*job.mutable_spec());
+  hash_submit_token(*job.mutable_spec());
   write.records.push_back(job);
   write.done = [this, request, job = std::move(job)](Status s) mutable {
     if (!s) {
@@ -148,7 +157,7 @@ void Controller::handle_submit(Request& request) {
     uint32_t id = job.job_id();
     spdlog::info("job {} submitted by uid {} to partition {}{}", id, job.uid(), job.partition(),
                  job.array_job_id() ? " (array " + job.spec().array_spec() + ")" : "");
-    if (!job.spec().submit_token().empty()) submit_tokens_[job.spec().submit_token()] = id;
+    submit_tokens_.add(job.spec().submit_token_hash(), id);
     track_dependency(job);
     pb::JobRecord& entered = jobs_.emplace(id, std::move(job)).first->second;
     index_.add(entered);

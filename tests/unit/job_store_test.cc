@@ -95,6 +95,50 @@ TEST_F(JobStoreTest, CommittedWritesSurviveReopen) {
   EXPECT_TRUE(loaded.quarantined.empty());
 }
 
+// Restart time: jobs past MinJobAge are not read back (sacct finds them in
+// the store); pending, recently ended and array records are.
+TEST_F(JobStoreTest, LoadSkipsJobsThatEndedBeforeTheCutoff) {
+  {
+    auto store = open();
+    store->set_next_job_id(9);
+    JobStore::Write w;
+    pb::JobRecord pending = job(1);
+    pending.set_state(pb::JOB_PENDING);
+    pb::JobRecord old_done = job(2);
+    old_done.set_state(pb::JOB_COMPLETED);
+    old_done.set_end_time(1000);
+    pb::JobRecord recent_done = job(3);
+    recent_done.set_state(pb::JOB_FAILED);
+    recent_done.set_end_time(5000);
+    pb::JobRecord old_array = job(4);  // an array's own record
+    old_array.set_state(pb::JOB_COMPLETED);
+    old_array.set_end_time(1000);
+    old_array.set_array_job_id(4);
+    pb::JobRecord old_task = job(5);
+    old_task.set_state(pb::JOB_COMPLETED);
+    old_task.set_end_time(1000);
+    old_task.set_array_job_id(4);
+    old_task.set_is_array_task(true);
+    pb::JobRecord old_killing = job(8);  // ended, processes still being killed
+    old_killing.set_state(pb::JOB_CANCELLED);
+    old_killing.set_end_time(1000);
+    old_killing.set_kill_sent(true);
+    w.records = {pending, old_done, recent_done, old_array, old_task, old_killing};
+    Status result = Status::fail("not answered");
+    w.done = [&result](Status s) { result = s; };
+    store->write(std::move(w));
+    inbox_.drain(1);
+    ASSERT_TRUE(result) << result.error();
+  }
+  JobStore::Loaded loaded = open()->load(/*finished_before=*/3000);
+  std::vector<uint32_t> ids;
+  for (const pb::JobRecord& r : loaded.jobs) ids.push_back(r.job_id());
+  EXPECT_EQ(ids, (std::vector<uint32_t>{1, 3, 4, 8}));
+  EXPECT_EQ(loaded.finished_not_read, 2u);
+  EXPECT_EQ(loaded.next_job_id, 9u);
+  EXPECT_EQ(open()->load().jobs.size(), 6u);  // no cutoff: everything
+}
+
 // Times are int64 on disk and on the wire: a job ending after 2038 (past a
 // 32-bit time_t, the default on Debian 12 armhf) comes back the same.
 TEST_F(JobStoreTest, TimesAfter2038SurviveReopen) {
