@@ -9,6 +9,7 @@
 #include "controller.h"
 #include "drover/array_spec.h"
 #include "drover/job_state.h"
+#include "drover/listing_table.h"
 #include "listing_reply.h"
 
 namespace drover {
@@ -78,8 +79,21 @@ void Controller::handle_list_jobs(Request& request) {
 
   if (f.job_ids().empty()) {
     // Only the jobs the index says may match: O(answer) when filtered.
-    for (uint32_t id : index_.candidates(f))
-      if (pb::JobRecord* job = find_job(id); job && passes(*job)) listing.push_back(job);
+    std::vector<uint32_t> ids = index_.candidates(f);
+    listing.reserve(ids.size());
+    if (ids.size() * 4 >= jobs_.size() && std::is_sorted(ids.begin(), ids.end())) {
+      // Most of the table (a plain squeue): one walk along the ordered map
+      // instead of a descent through it per id.
+      auto it = jobs_.begin();
+      for (uint32_t id : ids) {
+        while (it != jobs_.end() && it->first < id) ++it;
+        if (it == jobs_.end()) break;
+        if (it->first == id && passes(it->second)) listing.push_back(&it->second);
+      }
+    } else {
+      for (uint32_t id : ids)
+        if (pb::JobRecord* job = find_job(id); job && passes(*job)) listing.push_back(job);
+    }
   }
   std::unordered_set<uint32_t> listed;  // "-j 5,5" lists a record once
   for (const std::string& text : f.job_ids()) {
@@ -133,6 +147,15 @@ void Controller::handle_list_jobs(Request& request) {
     return answer_from_accounting(request.session, f, std::move(reply_msg));
   }
   if (!any_known) return reply_error(request, "Invalid job id specified");
+  if (request.message.list_jobs().as_table()) {
+    ListingTableBuilder table;
+    for (const pb::JobRecord* job : listing) table.add(*job);
+    pb::Message reply_msg;
+    pb::ListJobsReply* out = reply_msg.mutable_list_jobs_reply();
+    out->set_now(now());
+    *out->mutable_table() = table.finish();
+    return send_payload(*request.session, reply_msg.SerializeAsString());
+  }
   ListingEncoder encoder;
   for (pb::JobRecord* job : listing) encoder.add(*job);
   send_payload(*request.session, encoder.finish(now()));
