@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "drover.pb.h"
@@ -100,10 +101,12 @@ class SqueueSorter {
 
  private:
   std::vector<SqueueSortKey> keys_;
-  std::vector<bool> numeric_;        // per key: compared as a number, else as text
+  std::vector<bool> numeric_;  // per key: compared as a number, else as text
   int64_t now_;
-  std::vector<int64_t> numbers_;     // size() x keys_, numeric keys' values
-  std::vector<std::string> texts_;   // size() x keys_, text keys' cells
+  // size() x keys_: a numeric key's value, or the number of a text key's
+  // cell in texts_[key] (distinct texts are few: partitions, states, users).
+  std::vector<int64_t> values_;
+  std::vector<std::unordered_map<std::string, int64_t>> texts_;
   std::vector<std::pair<uint32_t, uint32_t>> ids_;  // ties: job id, first task
 };
 

@@ -147,30 +147,25 @@ QueueFilter make_filter(const Options& o) {
 
 void write_out(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
-// The job lines from a ListingTable: each row is read into one scratch
+// The job lines from a ListingTable: each row is read into the reader's one
 // record, once to filter and take its sort keys, once to be printed.
 void report_table(const Options& o, const SqueueLayout& layout, const std::vector<SqueueSortKey>& keys,
                   const QueueFilter& filter, const pb::ListJobsReply& listing, bool dated) {
   Result<ListingTableReader> table = ListingTableReader::open(listing.table());
   if (!table) fail(table.error());
-  pb::JobRecord scratch;
   SqueueSorter sorter(keys, listing.now());
   std::vector<size_t> rows;
   rows.reserve(table->rows());
   for (size_t row = 0; row < table->rows(); ++row) {
-    table->fill(row, scratch);
-    if (!filter.keep(scratch)) continue;
+    const pb::JobRecord& job = table->row(row);
+    if (!filter.keep(job)) continue;
     rows.push_back(row);
-    sorter.add(scratch);
+    sorter.add(job);
   }
   std::vector<size_t> order = sorter.order();
   if (dated) write_out(date_line() + "\n");
   render_squeue_rows(
-      layout, order.size(),
-      [&](size_t i) -> const pb::JobRecord& {
-        table->fill(rows[order[i]], scratch);
-        return scratch;
-      },
+      layout, order.size(), [&](size_t i) -> const pb::JobRecord& { return table->row(rows[order[i]]); },
       listing.now(), !o.no_header, o.array, write_out);
 }
 

@@ -78,11 +78,6 @@ enum StringColumn : size_t {
 };
 
 template <class T>
-void drop_if_zero(google::protobuf::RepeatedField<T>* column) {
-  if (std::all_of(column->begin(), column->end(), [](T v) { return v == T{}; })) column->Clear();
-}
-
-template <class T>
 bool one_per_row(const google::protobuf::RepeatedField<T>& column, size_t rows) {
   return column.empty() || static_cast<size_t>(column.size()) == rows;
 }
@@ -115,7 +110,10 @@ bool starts_of(const google::protobuf::RepeatedField<uint32_t>& counts, size_t r
 // One more previous value than string columns: the node names.
 constexpr size_t kNodesColumn = kStringColumns;
 
-ListingTableBuilder::ListingTableBuilder() : last_(kStringColumns + 1) { table_.add_strings(); }
+ListingTableBuilder::ListingTableBuilder(size_t expected_rows)
+    : expected_rows_(expected_rows), last_(kStringColumns + 1) {
+  table_.add_strings();
+}
 
 uint32_t ListingTableBuilder::intern(size_t column, const std::string& text) {
   if (text.empty()) return 0;
@@ -135,15 +133,15 @@ uint32_t ListingTableBuilder::intern(size_t column, const std::string& text) {
 
 void ListingTableBuilder::add(const pb::JobRecord& job) {
   const pb::JobSpec& spec = job.spec();
-#define X(field, get, set) table_.add_##field(get);
+#define X(field, get, set) put(table_.mutable_##field(), get);
   DROVER_NUMBER_COLUMNS(X)
 #undef X
-#define X(field, get, set) table_.add_##field(intern(kColumn_##field, get));
+#define X(field, get, set) put(table_.mutable_##field(), intern(kColumn_##field, get));
   DROVER_STRING_COLUMNS(X)
 #undef X
-  table_.add_node_count(static_cast<uint32_t>(job.nodes_size()));
+  put(table_.mutable_node_count(), static_cast<uint32_t>(job.nodes_size()));
   for (const std::string& node : job.nodes()) table_.add_nodes(intern(kNodesColumn, node));
-  table_.add_pending_count(static_cast<uint32_t>(job.array_pending_size()));
+  put(table_.mutable_pending_count(), static_cast<uint32_t>(job.array_pending_size()));
   for (const pb::TaskRange& range : job.array_pending()) {
     table_.add_pending_first(range.first());
     table_.add_pending_last(range.last());
@@ -152,12 +150,17 @@ void ListingTableBuilder::add(const pb::JobRecord& job) {
 }
 
 pb::ListingTable ListingTableBuilder::finish() {
-#define X(field, get, set) drop_if_zero(table_.mutable_##field());
+  // Columns that saw a value are padded to the full height; the others
+  // stayed empty and are left out.
+  auto pad = [rows = static_cast<int>(table_.rows())](auto* column) {
+    if (!column->empty()) column->Resize(rows, 0);
+  };
+#define X(field, get, set) pad(table_.mutable_##field());
   DROVER_NUMBER_COLUMNS(X)
   DROVER_STRING_COLUMNS(X)
 #undef X
-  drop_if_zero(table_.mutable_node_count());
-  drop_if_zero(table_.mutable_pending_count());
+  pad(table_.mutable_node_count());
+  pad(table_.mutable_pending_count());
   index_.clear();
   last_.assign(kStringColumns + 1, Last{});
   return std::move(table_);
@@ -200,8 +203,9 @@ const std::string& ListingTableReader::text(uint32_t index) const {
                                                                  : kEmpty;
 }
 
-void ListingTableReader::fill(size_t row, pb::JobRecord& job) const {
+const pb::JobRecord& ListingTableReader::row(size_t row) {
   const pb::ListingTable& t = *table_;
+  pb::JobRecord& job = record_;
   pb::JobSpec& spec = *job.mutable_spec();
 #define X(field, get, set) \
   {                        \
@@ -210,7 +214,13 @@ void ListingTableReader::fill(size_t row, pb::JobRecord& job) const {
   }
   DROVER_NUMBER_COLUMNS(X)
 #undef X
-#define X(field, get, set) *set = text(value_at(t.field(), row));
+  // Rows mostly repeat their neighbours' strings: copy only what changes.
+  if (held_.empty()) held_.assign(kStringColumns, UINT32_MAX);
+#define X(field, get, set)                                          \
+  if (uint32_t i = value_at(t.field(), row); held_[kColumn_##field] != i) { \
+    *set = text(i);                                                 \
+    held_[kColumn_##field] = i;                                     \
+  }
   DROVER_STRING_COLUMNS(X)
 #undef X
   // clear() keeps the elements' memory for the next row's.
@@ -223,6 +233,7 @@ void ListingTableReader::fill(size_t row, pb::JobRecord& job) const {
     range->set_first(t.pending_first(static_cast<int>(i)));
     range->set_last(t.pending_last(static_cast<int>(i)));
   }
+  return job;
 }
 
 }  // namespace drover

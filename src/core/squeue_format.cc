@@ -286,7 +286,8 @@ void sort_squeue(std::vector<const pb::JobRecord*>& jobs, const std::vector<Sque
   jobs = std::move(sorted);
 }
 
-SqueueSorter::SqueueSorter(std::vector<SqueueSortKey> keys, int64_t now) : keys_(std::move(keys)), now_(now) {
+SqueueSorter::SqueueSorter(std::vector<SqueueSortKey> keys, int64_t now)
+    : keys_(std::move(keys)), now_(now), texts_(keys_.size()) {
   // Whether a key is numeric depends on its letter only.
   pb::JobRecord probe;
   for (const SqueueSortKey& key : keys_) numeric_.push_back(numeric_key(key.code, probe, 0).has_value());
@@ -295,11 +296,11 @@ SqueueSorter::SqueueSorter(std::vector<SqueueSortKey> keys, int64_t now) : keys_
 void SqueueSorter::add(const pb::JobRecord& job) {
   for (size_t k = 0; k < keys_.size(); ++k) {
     if (numeric_[k]) {
-      numbers_.push_back(*numeric_key(keys_[k].code, job, now_));
-      texts_.emplace_back();
+      values_.push_back(*numeric_key(keys_[k].code, job, now_));
     } else {
-      numbers_.push_back(0);
-      texts_.push_back(squeue::find_column(keys_[k].code)->cell(job, now_).text);
+      auto& seen = texts_[k];
+      std::string text = squeue::find_column(keys_[k].code)->cell(job, now_).text;
+      values_.push_back(seen.try_emplace(std::move(text), static_cast<int64_t>(seen.size())).first->second);
     }
   }
   uint32_t first_task = job.array_pending_size() ? job.array_pending(0).first() : job.array_task_id();
@@ -307,21 +308,27 @@ void SqueueSorter::add(const pb::JobRecord& job) {
 }
 
 std::vector<size_t> SqueueSorter::order() const {
+  size_t n_keys = keys_.size();
+  // A text key's numbers become ranks in the texts' byte order, so every
+  // comparison below is between integers.
+  std::vector<int64_t> values = values_;
+  for (size_t k = 0; k < n_keys; ++k) {
+    if (numeric_[k]) continue;
+    std::vector<std::pair<const std::string*, int64_t>> sorted;
+    for (const auto& [text, number] : texts_[k]) sorted.emplace_back(&text, number);
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
+    std::vector<int64_t> rank(sorted.size());
+    for (size_t r = 0; r < sorted.size(); ++r) rank[static_cast<size_t>(sorted[r].second)] = static_cast<int64_t>(r);
+    for (size_t i = k; i < values.size(); i += n_keys) values[i] = rank[static_cast<size_t>(values[i])];
+  }
   std::vector<size_t> order(ids_.size());
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
-  size_t n_keys = keys_.size();
   // The keys, then job id and first task, then the order added: what a
   // stable sort by id followed by a stable sort by the keys gives.
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
     for (size_t k = 0; k < n_keys; ++k) {
-      int c;
-      if (numeric_[k]) {
-        int64_t x = numbers_[a * n_keys + k], y = numbers_[b * n_keys + k];
-        c = x < y ? -1 : x > y ? 1 : 0;
-      } else {
-        c = texts_[a * n_keys + k].compare(texts_[b * n_keys + k]);
-      }
-      if (c != 0) return keys_[k].descending ? c > 0 : c < 0;
+      int64_t x = values[a * n_keys + k], y = values[b * n_keys + k];
+      if (x != y) return keys_[k].descending ? x > y : x < y;
     }
     if (ids_[a] != ids_[b]) return ids_[a] < ids_[b];
     return a < b;

@@ -148,7 +148,7 @@ void Controller::handle_list_jobs(Request& request) {
   }
   if (!any_known) return reply_error(request, "Invalid job id specified");
   if (request.message.list_jobs().as_table()) {
-    ListingTableBuilder table;
+    ListingTableBuilder table(listing.size());
     for (const pb::JobRecord* job : listing) table.add(*job);
     pb::Message reply_msg;
     pb::ListJobsReply* out = reply_msg.mutable_list_jobs_reply();

@@ -116,12 +116,12 @@ TEST(ListingTable, EveryCarriedFieldComesBack) {
   Result<ListingTableReader> reader = ListingTableReader::open(table);
   ASSERT_TRUE(reader) << reader.error();
   ASSERT_EQ(reader->rows(), jobs.size());
-  pb::JobRecord scratch;
-  // In both directions, so each row overwrites a different one.
-  for (size_t pass = 0; pass < 2; ++pass) {
-    for (size_t k = 0; k < jobs.size(); ++k) {
-      size_t row = pass == 0 ? k : jobs.size() - 1 - k;
-      reader->fill(row, scratch);
+  // In both directions and twice over, so each row overwrites a different
+  // one, or the same.
+  for (size_t pass = 0; pass < 3; ++pass) {
+    for (size_t k = 0; k < jobs.size() * 2; ++k) {
+      size_t row = pass == 1 ? jobs.size() - 1 - k / 2 : pass == 0 ? k / 2 : k % jobs.size();
+      const pb::JobRecord& scratch = reader->row(row);
       pb::JobRecord expected = jobs[row];
       expected.mutable_spec();  // the scratch always has a spec
       EXPECT_EQ(scratch.SerializeAsString(), expected.SerializeAsString()) << "row " << row;
@@ -137,11 +137,7 @@ TEST(ListingTable, SqueuePrintsTheSameFromRowsAsFromRecords) {
   pb::ListingTable table = table_of(jobs);
   Result<ListingTableReader> reader = ListingTableReader::open(table);
   ASSERT_TRUE(reader) << reader.error();
-  pb::JobRecord scratch;
-  auto row_at = [&](size_t i) -> const pb::JobRecord& {
-    reader->fill(i, scratch);
-    return scratch;
-  };
+  auto row_at = [&](size_t i) -> const pb::JobRecord& { return reader->row(i); };
   // Every -o letter, then every -O name that has no letter.
   Result<SqueueLayout> all = parse_squeue_format("%all");
   Result<SqueueLayout> long_only = parse_squeue_long_format(
