@@ -101,7 +101,11 @@ class SqueueSorter {
 
  private:
   std::vector<SqueueSortKey> keys_;
-  std::vector<bool> numeric_;  // per key: compared as a number, else as text
+  std::vector<bool> numeric_;         // per key: compared as a number, else as text
+  std::vector<const void*> columns_;  // per text key, its (internal) column
+  // Per text key, the previous record's text and number: neighbours mostly
+  // share a partition or a state, and a compare is cheaper than a lookup.
+  std::vector<std::pair<std::string, int64_t>> last_;
   int64_t now_;
   // size() x keys_: a numeric key's value, or the number of a text key's
   // cell in texts_[key] (distinct texts are few: partitions, states, users).

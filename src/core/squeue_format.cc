@@ -290,7 +290,11 @@ SqueueSorter::SqueueSorter(std::vector<SqueueSortKey> keys, int64_t now)
     : keys_(std::move(keys)), now_(now), texts_(keys_.size()) {
   // Whether a key is numeric depends on its letter only.
   pb::JobRecord probe;
-  for (const SqueueSortKey& key : keys_) numeric_.push_back(numeric_key(key.code, probe, 0).has_value());
+  for (const SqueueSortKey& key : keys_) {
+    numeric_.push_back(numeric_key(key.code, probe, 0).has_value());
+    columns_.push_back(squeue::find_column(key.code));
+    last_.emplace_back(std::string(), -1);
+  }
 }
 
 void SqueueSorter::add(const pb::JobRecord& job) {
@@ -298,9 +302,14 @@ void SqueueSorter::add(const pb::JobRecord& job) {
     if (numeric_[k]) {
       values_.push_back(*numeric_key(keys_[k].code, job, now_));
     } else {
-      auto& seen = texts_[k];
-      std::string text = squeue::find_column(keys_[k].code)->cell(job, now_).text;
-      values_.push_back(seen.try_emplace(std::move(text), static_cast<int64_t>(seen.size())).first->second);
+      std::string text = static_cast<const Column*>(columns_[k])->cell(job, now_).text;
+      auto& [last_text, last_number] = last_[k];
+      if (last_number < 0 || text != last_text) {
+        auto& seen = texts_[k];
+        last_number = seen.try_emplace(text, static_cast<int64_t>(seen.size())).first->second;
+        last_text = std::move(text);
+      }
+      values_.push_back(last_number);
     }
   }
   uint32_t first_task = job.array_pending_size() ? job.array_pending(0).first() : job.array_task_id();
