@@ -93,6 +93,8 @@ void sort_squeue_default(std::vector<const pb::JobRecord*>& jobs);
 class SqueueSorter {
  public:
   SqueueSorter(std::vector<SqueueSortKey> keys, int64_t now);
+  // Makes room for this many records at once.
+  void reserve(size_t records);
   // Adds the next record; only its keys are kept.
   void add(const pb::JobRecord& job);
   size_t size() const { return ids_.size(); }

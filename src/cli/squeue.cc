@@ -156,6 +156,7 @@ void report_table(const Options& o, const SqueueLayout& layout, const std::vecto
   SqueueSorter sorter(keys, listing.now());
   std::vector<size_t> rows;
   rows.reserve(table->rows());
+  sorter.reserve(table->rows());
   for (size_t row = 0; row < table->rows(); ++row) {
     const pb::JobRecord& job = table->row(row);
     if (!filter.keep(job)) continue;

@@ -297,6 +297,11 @@ SqueueSorter::SqueueSorter(std::vector<SqueueSortKey> keys, int64_t now)
   }
 }
 
+void SqueueSorter::reserve(size_t records) {
+  values_.reserve(records * keys_.size());
+  ids_.reserve(records);
+}
+
 void SqueueSorter::add(const pb::JobRecord& job) {
   for (size_t k = 0; k < keys_.size(); ++k) {
     if (numeric_[k]) {
