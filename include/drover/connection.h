@@ -27,6 +27,8 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void set_timeouts(std::chrono::seconds idle, std::chrono::seconds frame);
   // Queues a frame body for sending.
   void send(std::string body);
+  // Queues bytes that are already a whole frame (seal_framed's).
+  void send_framed(std::string framed);
   // Closes after the queued frames are written (or at once if `now`).
   void close(bool now = false);
   bool open() const { return socket_.is_open(); }

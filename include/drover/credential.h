@@ -1,7 +1,8 @@
 // Credentials: the MUNGE model folded into Drover's daemons (DESIGN.md
 // "Wire protocol"). A credential names a uid/gid, an issue time, a TTL and
-// a random nonce, and carries an HMAC-SHA256 over those and the SHA-256 of
-// the message payload, keyed by the cluster key. Pure apart from the key file.
+// a random nonce, and carries an HMAC-SHA256 over those and the digest
+// (BLAKE2b-256) of the message payload, keyed by the cluster key. Pure apart
+// from the key file.
 #pragma once
 #include <cstdint>
 #include <optional>
@@ -15,6 +16,7 @@
 namespace drover {
 
 inline constexpr size_t kMinKeyBytes = 32;
+inline constexpr size_t kPayloadDigestBytes = 32;
 
 class ClusterKey {
  public:
@@ -33,7 +35,7 @@ class ClusterKey {
 // Writes a new random 64-byte key with mode 0400; refuses to overwrite.
 Status write_new_key(const std::string& path);
 
-// SHA-256 of a message payload: what a credential binds to.
+// BLAKE2b-256 (unkeyed) of a message payload: what a credential binds to.
 std::string payload_digest(std::string_view payload);
 
 pb::Credential mint_credential(const ClusterKey& key, uint32_t uid, uint32_t gid, int64_t now_s,

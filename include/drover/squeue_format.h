@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 #include "drover.pb.h"
@@ -52,6 +53,14 @@ void render_squeue_stream(const SqueueLayout& layout, const std::vector<const pb
                           int64_t now, bool header, bool expand_arrays,
                           const std::function<void(std::string_view)>& sink);
 
+// A record by position; the reference may be to a scratch record that the
+// next call refills (squeue reading a ListingTable row by row).
+using SqueueRecordAt = std::function<const pb::JobRecord&(size_t index)>;
+
+// render_squeue_stream over records 0..count-1 given by position.
+void render_squeue_rows(const SqueueLayout& layout, size_t count, const SqueueRecordAt& record_at, int64_t now,
+                        bool header, bool expand_arrays, const std::function<void(std::string_view)>& sink);
+
 // parse_squeue_format + render_squeue.
 Result<std::string> format_squeue(const std::vector<const pb::JobRecord*>& jobs,
                                   std::string_view format, int64_t now, bool header);
@@ -77,5 +86,34 @@ void sort_squeue(std::vector<const pb::JobRecord*>& jobs, const std::vector<Sque
                  int64_t now);
 // The default "P,t,-p".
 void sort_squeue_default(std::vector<const pb::JobRecord*>& jobs);
+
+// sort_squeue's order with each record's keys worked out once, when it is
+// added, rather than at every comparison (a text key such as the
+// partition is a rendered cell: n log n of them for n jobs).
+class SqueueSorter {
+ public:
+  SqueueSorter(std::vector<SqueueSortKey> keys, int64_t now);
+  // Makes room for this many records at once.
+  void reserve(size_t records);
+  // Adds the next record; only its keys are kept.
+  void add(const pb::JobRecord& job);
+  size_t size() const { return ids_.size(); }
+  // Positions of the added records (0 = the first added), sorted.
+  std::vector<size_t> order() const;
+
+ private:
+  std::vector<SqueueSortKey> keys_;
+  std::vector<bool> numeric_;         // per key: compared as a number, else as text
+  std::vector<const void*> columns_;  // per text key, its (internal) column
+  // Per text key, the previous record's text and number: neighbours mostly
+  // share a partition or a state, and a compare is cheaper than a lookup.
+  std::vector<std::pair<std::string, int64_t>> last_;
+  int64_t now_;
+  // size() x keys_: a numeric key's value, or the number of a text key's
+  // cell in texts_[key] (distinct texts are few: partitions, states, users).
+  std::vector<int64_t> values_;
+  std::vector<std::unordered_map<std::string, int64_t>> texts_;
+  std::vector<std::pair<uint32_t, uint32_t>> ids_;  // ties: job id, first task
+};
 
 }  // namespace drover

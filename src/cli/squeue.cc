@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "drover/cli_util.h"
+#include "drover/listing_table.h"
 #include "drover/queue_json.h"
 #include "drover/squeue_filter.h"
 #include "drover/squeue_format.h"
@@ -146,10 +147,34 @@ QueueFilter make_filter(const Options& o) {
 
 void write_out(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
+// The job lines from a ListingTable: each row is read into the reader's one
+// record, once to filter and take its sort keys, once to be printed.
+void report_table(const Options& o, const SqueueLayout& layout, const std::vector<SqueueSortKey>& keys,
+                  const QueueFilter& filter, const pb::ListJobsReply& listing, bool dated) {
+  Result<ListingTableReader> table = ListingTableReader::open(listing.table());
+  if (!table) fail(table.error());
+  SqueueSorter sorter(keys, listing.now());
+  std::vector<size_t> rows;
+  rows.reserve(table->rows());
+  sorter.reserve(table->rows());
+  for (size_t row = 0; row < table->rows(); ++row) {
+    const pb::JobRecord& job = table->row(row);
+    if (!filter.keep(job)) continue;
+    rows.push_back(row);
+    sorter.add(job);
+  }
+  std::vector<size_t> order = sorter.order();
+  if (dated) write_out(date_line() + "\n");
+  render_squeue_rows(
+      layout, order.size(), [&](size_t i) -> const pb::JobRecord& { return table->row(rows[order[i]]); },
+      listing.now(), !o.no_header, o.array, write_out);
+}
+
 // One report from one reply: JSON, steps, or the job table, written to
 // stdout as it is rendered (squeue -r of a million tasks streams).
 void report(const Options& o, const SqueueLayout& layout, const std::vector<SqueueSortKey>& keys,
             const QueueFilter& filter, const pb::ListJobsReply& listing, bool dated) {
+  if (listing.has_table()) return report_table(o, layout, keys, filter, listing, dated);
   std::vector<const pb::JobRecord*> records;
   records.reserve(listing.jobs_size());
   for (const pb::JobRecord& job : listing.jobs()) {
@@ -206,6 +231,8 @@ int main(int argc, char** argv) {
   ControllerClient client(load_cli_config("squeue", o.config_flag));
   pb::Message request;
   *request.mutable_list_jobs()->mutable_filter() = filter.request;
+  // JSON and the step view need what only whole records carry.
+  request.mutable_list_jobs()->set_as_table(!o.json && !o.step_view);
   // Slurm dates its report when it may be one of many (-i) or long (-l).
   bool dated = !o.json && !o.step_view && !o.no_header && (iterate || o.long_format || o.verbose);
   for (;;) {

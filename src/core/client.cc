@@ -88,8 +88,9 @@ Result<pb::Message> ControllerClient::call(const pb::Message& request) {
     if (!checked) return Result<pb::Message>::fail("reply rejected: " + checked.error());
     opened = std::move(*checked);
   } else {
-    pb::Envelope envelope;
-    if (!envelope.ParseFromString(reply_body) || !opened.message.ParseFromString(envelope.payload()))
+    Result<EnvelopeView> envelope = read_envelope(reply_body);
+    if (!envelope ||
+        !opened.message.ParseFromArray(envelope->payload.data(), static_cast<int>(envelope->payload.size())))
       return Result<pb::Message>::fail("malformed reply from the controller");
   }
   if (opened.message.has_error()) {

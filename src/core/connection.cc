@@ -53,6 +53,12 @@ void Connection::send(std::string body) {
   wakeup_.cancel_one();
 }
 
+void Connection::send_framed(std::string framed) {
+  if (closed_ || closing_) return;
+  outbox_.push_back(std::move(framed));
+  wakeup_.cancel_one();
+}
+
 void Connection::close(bool now) {
   if (now || outbox_.empty()) {
     shut("closed");

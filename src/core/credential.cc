@@ -85,8 +85,12 @@ Status write_new_key(const std::string& path) {
 
 std::string payload_digest(std::string_view payload) {
   init_sodium();
-  unsigned char out[crypto_hash_sha256_BYTES];
-  crypto_hash_sha256(out, reinterpret_cast<const unsigned char*>(payload.data()), payload.size());
+  // BLAKE2b rather than SHA-256: a listing of 100,000 jobs is megabytes that
+  // both ends hash, and libsodium's BLAKE2b runs about three times as fast
+  // as its SHA-256 (no SHA extensions used) on the same collision resistance.
+  unsigned char out[kPayloadDigestBytes];
+  crypto_generichash(out, sizeof out, reinterpret_cast<const unsigned char*>(payload.data()), payload.size(),
+                     nullptr, 0);
   return std::string(reinterpret_cast<char*>(out), sizeof out);
 }
 

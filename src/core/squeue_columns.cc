@@ -23,6 +23,8 @@ namespace {
 // squeue prints durations beyond a year as INVALID.
 constexpr int64_t kYearSeconds = 365LL * 24 * 3600;
 
+const std::string kNone = "None";
+
 std::string reason_of(const pb::JobRecord& job) {
   return job.reason().empty() ? "None" : job.reason();
 }
@@ -219,7 +221,15 @@ bool shows_reason(const pb::JobRecord& job) {
 }
 
 Cell cell_reason_list(const pb::JobRecord& job, int64_t now) {
-  if (shows_reason(job)) return {"(" + reason_of(job) + ")"};
+  if (shows_reason(job)) {
+    const std::string& reason = job.reason().empty() ? kNone : job.reason();
+    std::string text;
+    text.reserve(reason.size() + 2);
+    text += '(';
+    text += reason;
+    text += ')';
+    return {std::move(text)};
+  }
   return cell_nodelist(job, now);
 }
 

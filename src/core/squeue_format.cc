@@ -128,20 +128,6 @@ std::optional<int64_t> numeric_key(char code, const pb::JobRecord& job, int64_t 
   }
 }
 
-int compare_key(const SqueueSortKey& key, const pb::JobRecord& a, const pb::JobRecord& b, int64_t now) {
-  int c = 0;
-  auto na = numeric_key(key.code, a, now);
-  if (na) {
-    int64_t nb = *numeric_key(key.code, b, now);
-    c = *na < nb ? -1 : *na > nb ? 1 : 0;
-  } else {
-    const Column* column = squeue::find_column(key.code);
-    c = column->cell(a, now).text.compare(column->cell(b, now).text);
-    c = c < 0 ? -1 : c > 0 ? 1 : 0;
-  }
-  return key.descending ? -c : c;
-}
-
 }  // namespace
 
 Result<SqueueLayout> parse_squeue_format(std::string_view format) {
@@ -182,6 +168,13 @@ std::string render_squeue(const SqueueLayout& layout, const std::vector<const pb
 void render_squeue_stream(const SqueueLayout& layout, const std::vector<const pb::JobRecord*>& jobs,
                           int64_t now, bool header, bool expand_arrays,
                           const std::function<void(std::string_view)>& sink) {
+  render_squeue_rows(
+      layout, jobs.size(), [&](size_t i) -> const pb::JobRecord& { return *jobs[i]; }, now, header,
+      expand_arrays, sink);
+}
+
+void render_squeue_rows(const SqueueLayout& layout, size_t count, const SqueueRecordAt& record_at, int64_t now,
+                        bool header, bool expand_arrays, const std::function<void(std::string_view)>& sink) {
   constexpr size_t kPiece = 64 * 1024;
   std::string out;
   out.reserve(kPiece + 4096);
@@ -191,17 +184,18 @@ void render_squeue_stream(const SqueueLayout& layout, const std::vector<const pb
     out.clear();
   };
   if (header) append_header(out, layout);
-  for (const pb::JobRecord* job : jobs) {
-    if (!expand_arrays || !is_array_meta(*job)) {
-      append_job(out, layout, *job, now);
+  for (size_t i = 0; i < count; ++i) {
+    const pb::JobRecord& job = record_at(i);
+    if (!expand_arrays || !is_array_meta(job)) {
+      append_job(out, layout, job, now);
       maybe_flush();
       continue;
     }
     // One scratch record whose single pending range is moved task by task.
-    pb::JobRecord one = *job;
+    pb::JobRecord one = job;
     one.clear_array_pending();
     pb::TaskRange* range = one.add_array_pending();
-    for (const pb::TaskRange& interval : job->array_pending()) {
+    for (const pb::TaskRange& interval : job.array_pending()) {
       for (uint64_t task = interval.first(); task <= interval.last(); ++task) {
         range->set_first(static_cast<uint32_t>(task));
         range->set_last(static_cast<uint32_t>(task));
@@ -284,20 +278,76 @@ Result<std::vector<SqueueSortKey>> parse_squeue_sort(std::string_view spec) {
 
 void sort_squeue(std::vector<const pb::JobRecord*>& jobs, const std::vector<SqueueSortKey>& keys,
                  int64_t now) {
-  auto first_task = [](const pb::JobRecord* job) {
-    return job->array_pending_size() ? job->array_pending(0).first() : job->array_task_id();
-  };
-  auto by_id = [&](const pb::JobRecord* a, const pb::JobRecord* b) {
-    if (a->job_id() != b->job_id()) return a->job_id() < b->job_id();
-    return first_task(a) < first_task(b);
-  };
-  std::stable_sort(jobs.begin(), jobs.end(), by_id);
-  std::stable_sort(jobs.begin(), jobs.end(), [&](const pb::JobRecord* a, const pb::JobRecord* b) {
-    for (const SqueueSortKey& key : keys) {
-      if (int c = compare_key(key, *a, *b, now); c != 0) return c < 0;
+  SqueueSorter sorter(keys, now);
+  for (const pb::JobRecord* job : jobs) sorter.add(*job);
+  std::vector<const pb::JobRecord*> sorted;
+  sorted.reserve(jobs.size());
+  for (size_t i : sorter.order()) sorted.push_back(jobs[i]);
+  jobs = std::move(sorted);
+}
+
+SqueueSorter::SqueueSorter(std::vector<SqueueSortKey> keys, int64_t now)
+    : keys_(std::move(keys)), now_(now), texts_(keys_.size()) {
+  // Whether a key is numeric depends on its letter only.
+  pb::JobRecord probe;
+  for (const SqueueSortKey& key : keys_) {
+    numeric_.push_back(numeric_key(key.code, probe, 0).has_value());
+    columns_.push_back(squeue::find_column(key.code));
+    last_.emplace_back(std::string(), -1);
+  }
+}
+
+void SqueueSorter::reserve(size_t records) {
+  values_.reserve(records * keys_.size());
+  ids_.reserve(records);
+}
+
+void SqueueSorter::add(const pb::JobRecord& job) {
+  for (size_t k = 0; k < keys_.size(); ++k) {
+    if (numeric_[k]) {
+      values_.push_back(*numeric_key(keys_[k].code, job, now_));
+    } else {
+      std::string text = static_cast<const Column*>(columns_[k])->cell(job, now_).text;
+      auto& [last_text, last_number] = last_[k];
+      if (last_number < 0 || text != last_text) {
+        auto& seen = texts_[k];
+        last_number = seen.try_emplace(text, static_cast<int64_t>(seen.size())).first->second;
+        last_text = std::move(text);
+      }
+      values_.push_back(last_number);
     }
-    return false;
+  }
+  uint32_t first_task = job.array_pending_size() ? job.array_pending(0).first() : job.array_task_id();
+  ids_.emplace_back(job.job_id(), first_task);
+}
+
+std::vector<size_t> SqueueSorter::order() const {
+  size_t n_keys = keys_.size();
+  // A text key's numbers become ranks in the texts' byte order, so every
+  // comparison below is between integers.
+  std::vector<int64_t> values = values_;
+  for (size_t k = 0; k < n_keys; ++k) {
+    if (numeric_[k]) continue;
+    std::vector<std::pair<const std::string*, int64_t>> sorted;
+    for (const auto& [text, number] : texts_[k]) sorted.emplace_back(&text, number);
+    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
+    std::vector<int64_t> rank(sorted.size());
+    for (size_t r = 0; r < sorted.size(); ++r) rank[static_cast<size_t>(sorted[r].second)] = static_cast<int64_t>(r);
+    for (size_t i = k; i < values.size(); i += n_keys) values[i] = rank[static_cast<size_t>(values[i])];
+  }
+  std::vector<size_t> order(ids_.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  // The keys, then job id and first task, then the order added: what a
+  // stable sort by id followed by a stable sort by the keys gives.
+  std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
+    for (size_t k = 0; k < n_keys; ++k) {
+      int64_t x = values[a * n_keys + k], y = values[b * n_keys + k];
+      if (x != y) return keys_[k].descending ? x > y : x < y;
+    }
+    if (ids_[a] != ids_[b]) return ids_[a] < ids_[b];
+    return a < b;
   });
+  return order;
 }
 
 void sort_squeue_default(std::vector<const pb::JobRecord*>& jobs) {

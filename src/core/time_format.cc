@@ -3,6 +3,7 @@
 #include "drover/time_format.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <ctime>
 #include <optional>
 #include <vector>
@@ -123,14 +124,28 @@ Result<uint32_t> parse_time_limit(std::string_view text) {
 std::string format_elapsed(int64_t seconds) {
   if (seconds < 0) return "INVALID";  // as squeue's _print_secs
   Clock c = split_seconds(seconds);
+  // Built in one buffer: squeue prints this for every job of a listing.
+  char buf[48];
+  int n;
   if (c.days > 0) {
-    return std::to_string(c.days) + "-" + two_digits(c.hours) + ":" + two_digits(c.minutes) +
-           ":" + two_digits(c.seconds);
+    n = std::snprintf(buf, sizeof buf, "%lld-%02lld:%02lld:%02lld", static_cast<long long>(c.days),
+                      static_cast<long long>(c.hours), static_cast<long long>(c.minutes),
+                      static_cast<long long>(c.seconds));
+  } else if (c.hours > 0) {
+    n = std::snprintf(buf, sizeof buf, "%lld:%02lld:%02lld", static_cast<long long>(c.hours),
+                      static_cast<long long>(c.minutes), static_cast<long long>(c.seconds));
+  } else if (c.minutes < 10) {
+    // The common case ("0:00" for every pending job) without printf.
+    buf[0] = static_cast<char>('0' + c.minutes);
+    buf[1] = ':';
+    buf[2] = static_cast<char>('0' + c.seconds / 10);
+    buf[3] = static_cast<char>('0' + c.seconds % 10);
+    n = 4;
+  } else {
+    n = std::snprintf(buf, sizeof buf, "%lld:%02lld", static_cast<long long>(c.minutes),
+                      static_cast<long long>(c.seconds));
   }
-  if (c.hours > 0) {
-    return std::to_string(c.hours) + ":" + two_digits(c.minutes) + ":" + two_digits(c.seconds);
-  }
-  return std::to_string(c.minutes) + ":" + two_digits(c.seconds);
+  return std::string(buf, static_cast<size_t>(n));
 }
 
 std::string format_duration(int64_t seconds) {

@@ -168,10 +168,10 @@ void Controller::send(Session& session, const pb::Message& message) {
 
 void Controller::send_payload(Session& session, std::string payload) {
   if (!session.conn) return;
-  Result<std::string> sealed = seal_payload(std::move(payload), [this](std::string_view digest) {
+  Result<std::string> sealed = seal_framed(payload, [this](std::string_view digest) {
     return Result<pb::Credential>::ok(mint_credential(key_, daemon_uid_, ::getgid(), now(), config_.ttl_s, digest));
   });
-  if (sealed) session.conn->send(std::move(*sealed));
+  if (sealed) session.conn->send_framed(std::move(*sealed));
 }
 
 void Controller::reply(const Request& request, const pb::Message& message) {

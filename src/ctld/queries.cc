@@ -9,6 +9,7 @@
 #include "controller.h"
 #include "drover/array_spec.h"
 #include "drover/job_state.h"
+#include "drover/listing_table.h"
 #include "listing_reply.h"
 
 namespace drover {
@@ -75,12 +76,39 @@ void Controller::handle_list_jobs(Request& request) {
   std::vector<pb::JobRecord*> listing;
   std::deque<pb::JobRecord> single_tasks;  // "ID_T" of a task still pending in its array
   bool any_known = f.job_ids().empty();
+  // squeue's table is built as the records are found, while each record is
+  // still in the cache from the filter's look at it.
+  bool as_table = request.message.list_jobs().as_table() && !f.accounting();
+  std::optional<ListingTableBuilder> table;
+  auto take = [&](pb::JobRecord* job) {
+    if (table)
+      table->add(*job);
+    else
+      listing.push_back(job);
+  };
 
   if (f.job_ids().empty()) {
     // Only the jobs the index says may match: O(answer) when filtered.
-    for (uint32_t id : index_.candidates(f))
-      if (pb::JobRecord* job = find_job(id); job && passes(*job)) listing.push_back(job);
+    std::vector<uint32_t> ids = index_.candidates(f);
+    if (as_table)
+      table.emplace(ids.size());
+    else
+      listing.reserve(ids.size());
+    if (ids.size() * 4 >= jobs_.size() && std::is_sorted(ids.begin(), ids.end())) {
+      // Most of the table (a plain squeue): one walk along the ordered map
+      // instead of a descent through it per id.
+      auto it = jobs_.begin();
+      for (uint32_t id : ids) {
+        while (it != jobs_.end() && it->first < id) ++it;
+        if (it == jobs_.end()) break;
+        if (it->first == id && passes(it->second)) take(&it->second);
+      }
+    } else {
+      for (uint32_t id : ids)
+        if (pb::JobRecord* job = find_job(id); job && passes(*job)) take(job);
+    }
   }
+  if (as_table && !table) table.emplace();
   std::unordered_set<uint32_t> listed;  // "-j 5,5" lists a record once
   for (const std::string& text : f.job_ids()) {
     uint32_t id = 0;
@@ -91,14 +119,14 @@ void Controller::handle_list_jobs(Request& request) {
       // The job itself, or every record of the array with this id.
       if (pb::JobRecord* job = find_job(id)) {
         any_known = true;
-        if (passes(*job) && listed.insert(id).second) listing.push_back(job);
+        if (passes(*job) && listed.insert(id).second) take(job);
       }
       if (array) {
         array->for_each([&](uint32_t record_id) {
           pb::JobRecord* job = find_job(record_id);
           if (!job || record_id == id) return;
           any_known = true;
-          if (passes(*job) && listed.insert(record_id).second) listing.push_back(job);
+          if (passes(*job) && listed.insert(record_id).second) take(job);
         });
       }
       continue;
@@ -110,7 +138,7 @@ void Controller::handle_list_jobs(Request& request) {
       if (!job) return;
       if (job->is_array_task() && job->array_task_id() == task) {
         any_known = true;
-        if (passes(*job)) listing.push_back(job);
+        if (passes(*job)) take(job);
       } else if (!job->is_array_task() && array_pending_contains(*job, task)) {
         any_known = true;
         if (!passes(*job)) return;
@@ -120,7 +148,7 @@ void Controller::handle_list_jobs(Request& request) {
         pb::TaskRange* r = one.add_array_pending();
         r->set_first(task);
         r->set_last(task);
-        listing.push_back(&one);
+        take(&one);
       }
     });
   }
@@ -133,6 +161,13 @@ void Controller::handle_list_jobs(Request& request) {
     return answer_from_accounting(request.session, f, std::move(reply_msg));
   }
   if (!any_known) return reply_error(request, "Invalid job id specified");
+  if (table) {
+    pb::Message reply_msg;
+    pb::ListJobsReply* out = reply_msg.mutable_list_jobs_reply();
+    out->set_now(now());
+    *out->mutable_table() = table->finish();
+    return send_payload(*request.session, reply_msg.SerializeAsString());
+  }
   ListingEncoder encoder;
   for (pb::JobRecord* job : listing) encoder.add(*job);
   send_payload(*request.session, encoder.finish(now()));

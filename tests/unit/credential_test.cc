@@ -292,6 +292,107 @@ TEST(Frame, SealedEnvelopeTravelsInAFrame) {
   EXPECT_EQ(opened->message.kind_case(), pb::Message::kCancel);
 }
 
+// ---------- sealing into a frame, reading without copying ----------
+
+// A signer whose credential depends only on the digest, so two seals of one
+// payload give the same bytes.
+Signer fixed_signer() {
+  return [](std::string_view digest) {
+    pb::Credential cred;
+    cred.set_uid(7);
+    cred.set_issued_s(kNow);
+    cred.set_nonce(std::string(16, 'n'));
+    cred.set_mac(std::string(digest));
+    return Result<pb::Credential>::ok(cred);
+  };
+}
+
+TEST(SealFramed, IsByteForByteTheFramedEnvelope) {
+  pb::Message big;
+  for (int i = 0; i < 2000; ++i) big.mutable_cancel()->add_job_ids(std::to_string(i));
+  for (const std::string& payload : {big.SerializeAsString(), cancel_message().SerializeAsString(), std::string()}) {
+    Result<std::string> framed = seal_framed(payload, fixed_signer());
+    Result<std::string> body = seal_payload(payload, fixed_signer());
+    ASSERT_TRUE(framed && body);
+    EXPECT_EQ(*framed, frame(*body)) << "payload of " << payload.size() << " bytes";
+  }
+}
+
+TEST(SealFramed, OpensWithTheRightKeyAndNotAnother) {
+  Result<std::string> framed = seal_framed(cancel_message().SerializeAsString(), signer_at(test_key(), kNow));
+  ASSERT_TRUE(framed);
+  std::string_view body = std::string_view(*framed).substr(kFrameHeaderBytes);
+  Result<Opened> opened = open_at(body, kNow);
+  ASSERT_TRUE(opened) << opened.error();
+  EXPECT_EQ(opened->message.cancel().job_ids(0), "42");
+  EXPECT_FALSE(open_at(body, kNow, nullptr, other_key()));
+}
+
+TEST(SealFramed, SignerFailureFailsTheSeal) {
+  Signer refusing = [](std::string_view) { return Result<pb::Credential>::fail("daemon unreachable"); };
+  Result<std::string> framed = seal_framed("x", refusing);
+  ASSERT_FALSE(framed);
+  EXPECT_EQ(framed.error(), "daemon unreachable");
+}
+
+TEST(ReadEnvelope, PayloadPointsIntoTheBody) {
+  std::string body = sealed(cancel_message());
+  Result<EnvelopeView> view = read_envelope(body);
+  ASSERT_TRUE(view) << view.error();
+  EXPECT_EQ(view->version, kProtocolVersion);
+  EXPECT_TRUE(view->has_cred);
+  EXPECT_EQ(view->cred.uid(), 1000u);
+  EXPECT_EQ(view->payload, cancel_message().SerializeAsString());
+  EXPECT_GE(view->payload.data(), body.data());
+  EXPECT_LE(view->payload.data() + view->payload.size(), body.data() + body.size());
+}
+
+TEST(ReadEnvelope, ReadsAsProtobufParses) {
+  pb::Envelope first;
+  first.set_version(5);
+  first.mutable_cred()->set_uid(1);
+  first.set_payload("old");
+  pb::Envelope second;
+  second.set_version(6);
+  second.mutable_cred()->set_gid(2);
+  second.set_payload("new");
+  // Unknown fields (a varint, bytes, a fixed64, a group) are skipped; the
+  // last scalar wins; the two credentials merge.
+  std::string unknown = std::string("\x48\x01", 2) + std::string("\x52\x02zz", 4) +
+                        std::string("\x59" "12345678", 9) + std::string("\x63\x08\x01\x64", 4);
+  std::string body = first.SerializeAsString() + unknown + second.SerializeAsString();
+  pb::Envelope parsed;
+  ASSERT_TRUE(parsed.ParseFromString(body));
+  Result<EnvelopeView> view = read_envelope(body);
+  ASSERT_TRUE(view) << view.error();
+  EXPECT_EQ(view->version, parsed.version());
+  EXPECT_EQ(view->payload, parsed.payload());
+  EXPECT_EQ(view->cred.SerializeAsString(), parsed.cred().SerializeAsString());
+  EXPECT_EQ(view->cred.uid(), 1u);
+  EXPECT_EQ(view->cred.gid(), 2u);
+}
+
+TEST(ReadEnvelope, RefusesWhatProtobufRefuses) {
+  for (const std::string& garbage :
+       {std::string("\xff\xff\xff\xff", 4), std::string("\x0f", 1), std::string("\x1a\x05" "ab", 4),
+        std::string("\x00\x00", 2), std::string("\x0c", 1), std::string("\x12\x03\x08", 3),
+        std::string("\x12\x02\x0f\x00", 4)}) {
+    pb::Envelope parsed;
+    EXPECT_FALSE(parsed.ParseFromString(garbage));
+    EXPECT_FALSE(read_envelope(garbage)) << testing::PrintToString(garbage);
+  }
+}
+
+TEST(Credential, PayloadDigestIsBlake2b256) {
+  // BLAKE2b-256 of the empty string (RFC 7693's parameters, 32-byte output).
+  std::string digest = payload_digest("");
+  ASSERT_EQ(digest.size(), kPayloadDigestBytes);
+  static const char kHex[] = "0123456789abcdef";
+  std::string hex;
+  for (unsigned char c : digest) hex += {kHex[c >> 4], kHex[c & 15]};
+  EXPECT_EQ(hex, "0e5751c026e543b2e8ab2eb06099daa1d1e5df47778f7787faab45cdf12fe3a8");
+}
+
 // ---------- credentials and the replay cache ----------
 
 TEST(Credential, VerifiesAgainstItsDigestOnly) {
