@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <sstream>
 
 #include "drover/file_util.h"
@@ -84,7 +85,8 @@ void remove_contents(int fd) {
 void remove_job_dir(const std::string& dir) {
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
   if (fd >= 0) remove_contents(fd);
-  ::rmdir(dir.c_str());
+  // A link in the job directory's place goes, as remove_all would remove it.
+  if (::rmdir(dir.c_str()) != 0 && errno == ENOTDIR) ::unlink(dir.c_str());
 }
 
 std::vector<std::string> dir_entries(const std::string& dir) {
