@@ -112,7 +112,8 @@ void Controller::recover() {
     }
     uint32_t id = job.job_id();
     if (job.spec().allocation() && job.state() == pb::JOB_RUNNING) allocations_[id] = now();  // holders get a grace period
-    hash_submit_token(*job.mutable_spec());  // records stored before the hash: in memory now, on disk at the next write
+    // A record stored before the hash: hashed in memory now, on disk at its next write.
+    hash_submit_token(*job.mutable_spec());
     submit_tokens_.add(job.spec().submit_token_hash(), id);
     track_dependency(job);
     metrics_->jobs().update(job, /*restored=*/true);

@@ -17,8 +17,8 @@
 #include <map>
 #include <set>
 #include <string>
-#include <unordered_map>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 

@@ -149,8 +149,9 @@ JobStore::Loaded JobStore::load(int64_t finished_before) {
   sqlite3_finalize(stmt);
   // An array's own record (id = array_job_id) is always read: it stays in
   // memory while any of its tasks has yet to start.
-  sqlite3_prepare_v2(db_, "SELECT id, record FROM jobs WHERE id NOT IN "
-                          "(SELECT id FROM finished WHERE end_time > 0 AND end_time < ?1 AND id != array_job_id) ORDER BY id",
+  sqlite3_prepare_v2(db_,
+                     "SELECT id, record FROM jobs WHERE id NOT IN (SELECT id FROM finished "
+                     "WHERE end_time > 0 AND end_time < ?1 AND id != array_job_id) ORDER BY id",
                      -1, &stmt, nullptr);
   sqlite3_bind_int64(stmt, 1, finished_before);
   std::vector<int64_t> bad;
