@@ -160,7 +160,9 @@ for n in $PENDING_SIZES; do
 done
 cancel_all
 
-# --- One huge array: controller memory growth.
+# --- One huge array: controller memory growth, over a freshly restarted
+# controller (after the large queues, its heap is still being given back).
+ctld_stop; ctld_start; until squeue -h >/dev/null 2>&1; do sleep 0.01; done
 before=$(rss_kb "$(ctld_pid)")
 t0=$(now_ms)
 sbatch -H --parsable --array=0-$((N_BIG_ARRAY - 1)) -o /dev/null --wrap=true >/dev/null
