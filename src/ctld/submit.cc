@@ -147,6 +147,7 @@ void Controller::handle_submit(Request& request) {
     write.payloads.push_back({job.job_id(), std::move(*job.mutable_spec()->mutable_script()),
                               join_env({job.spec().env().begin(), job.spec().env().end()})});
   release_payload(*job.mutable_spec());
+  job.mutable_spec()->clear_submit_token_hash();  // the controller's to set, never a client's
   hash_submit_token(*job.mutable_spec());
   write.records.push_back(job);
   write.done = [this, request, job = std::move(job)](Status s) mutable {

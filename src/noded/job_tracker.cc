@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <set>
+#include <string_view>
 
 #include "drover/cgroup_parse.h"
 #include "drover/file_util.h"
@@ -21,9 +22,15 @@ namespace {
 
 // A pid from before a reboot may name another process now: only a
 // supervisor started for this very directory is adopted.
+// The directory is the supervisor's last argument (`stepd DIR`, `stepd
+// --step DIR`), compared whole: "jobs/12.1" must not match "jobs/12.10".
 bool supervises(pid_t pid, const std::string& dir) {
   Result<std::string> cmdline = read_file("/proc/" + std::to_string(pid) + "/cmdline");
-  return cmdline && cmdline->find(dir) != std::string::npos;
+  if (!cmdline || cmdline->empty()) return false;
+  std::string_view args(*cmdline);
+  if (args.back() == '\0') args.remove_suffix(1);
+  size_t last = args.rfind('\0');
+  return last != std::string_view::npos && args.substr(last + 1) == dir;
 }
 
 // The supervisor died without a word (killed by hand, a crash, a reboot).
@@ -65,8 +72,9 @@ void JobTracker::recover() {
     pid_t supervisor = static_cast<pid_t>(std::strtol(pid->c_str(), nullptr, 10));
     if (supervisor <= 0) continue;
     if (!supervises(supervisor, dir)) {
-      // Gone while the agent was away (a reboot): reported after hello.
-      write_job_status(dir, supervisor_died());
+      // Gone while the agent was away (a reboot), unless it finished just
+      // now and wrote its status: either way reported after hello.
+      if (!read_job_status(dir)) write_job_status(dir, supervisor_died());
       continue;
     }
     running_[*key] = supervisor;
@@ -280,8 +288,13 @@ void JobTracker::check(const JobKey& job) {
   std::optional<JobStatus> status = read_job_status(dir);
   if (!status) {
     if (kill(it->second, 0) == 0 || errno != ESRCH) return;  // still running
-    status = supervisor_died();
-    write_job_status(dir, *status);
+    // An adopted supervisor (not our child) may have written its status
+    // between the read above and its exit.
+    status = read_job_status(dir);
+    if (!status) {
+      status = supervisor_died();
+      write_job_status(dir, *status);
+    }
   }
   JobKey ended = job;  // `job` may refer to the entry erased here
   running_.erase(it);
