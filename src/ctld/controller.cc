@@ -243,13 +243,11 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
     snap.partitions.push_back(std::move(sp));
   }
   std::map<uint32_t, uint32_t> running_tasks;  // array job id -> tasks running
-  std::vector<uint32_t> holders = node_holders();
-  for (uint32_t id : holders) {
+  for (uint32_t id : node_holders()) {  // running, and completing (finished, still being killed)
     const pb::JobRecord* held = find_job(id);
     if (!held) continue;
     const pb::JobRecord& job = *held;
-    bool completing = job_state_is_finished(job.state()) && job.kill_sent();
-    if (!job_state_is_active(job.state()) && !completing) continue;
+    bool completing = job_state_is_finished(job.state());
     if (job.is_array_task() && !completing) ++running_tasks[job.array_job_id()];
     // What each running job frees and when, for the reservation.
     SchedRunning run;

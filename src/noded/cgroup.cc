@@ -1,6 +1,5 @@
 #include "cgroup.h"
 
-#include <dirent.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <sys/stat.h>
@@ -17,6 +16,7 @@
 
 #include "drover/cgroup_parse.h"
 #include "drover/file_util.h"
+#include "job_dir.h"
 
 namespace drover {
 namespace {
@@ -37,16 +37,11 @@ bool make_dir(const std::string& path) { return ::mkdir(path.c_str(), 0755) == 0
 
 std::vector<std::string> child_cgroups(const std::string& dir) {
   std::vector<std::string> children;
-  DIR* d = ::opendir(dir.c_str());
-  if (!d) return children;
-  while (dirent* entry = ::readdir(d)) {
-    std::string name = entry->d_name;
-    if (name == "." || name == "..") continue;
+  for (const std::string& name : dir_entries(dir)) {
     struct stat st {};
     std::string path = dir + "/" + name;
     if (::lstat(path.c_str(), &st) == 0 && S_ISDIR(st.st_mode)) children.push_back(path);
   }
-  ::closedir(d);
   return children;
 }
 

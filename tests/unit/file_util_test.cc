@@ -1,6 +1,5 @@
 // Whole-file replacement: readers see the old content or the new, never a
 // mix, and no temp file is left behind either way.
-#include <stdlib.h>
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
@@ -8,19 +7,12 @@
 #include <filesystem>
 
 #include "drover/file_util.h"
+#include "temp_dir.h"
 
 namespace drover {
 namespace {
 
-class FileUtil : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/drover-fileutil-XXXXXX";
-    dir_ = mkdtemp(pattern);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_;
-};
+using FileUtil = TempDirTest;
 
 TEST_F(FileUtil, ReplaceAndAtomicWriteReplaceContentAndMode) {
   for (auto write : {&write_file_replace, &write_file_atomic}) {

@@ -1,25 +1,16 @@
-// The controller's spool: written with or without sync, read back the same.
-#include <stdlib.h>
+// The controller's spool: written atomically, read back the same.
 #include <sys/stat.h>
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
 
 #include "../../src/ctld/spool.h"
+#include "temp_dir.h"
 
 namespace drover {
 namespace {
 
-class SpoolTest : public ::testing::Test {
- protected:
-  void SetUp() override {
-    char pattern[] = "/tmp/drover-spool-XXXXXX";
-    dir_ = mkdtemp(pattern);
-  }
-  void TearDown() override { std::filesystem::remove_all(dir_); }
-  std::string dir_;
-};
+using SpoolTest = TempDirTest;
 
 TEST_F(SpoolTest, JoinEnvTerminatesEveryEntryWithNul) {
   EXPECT_EQ(join_env({"A=1", "B="}), std::string("A=1\0B=\0", 7));
