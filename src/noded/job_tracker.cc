@@ -24,13 +24,27 @@ namespace {
 // supervisor started for this very directory is adopted.
 // The directory is the supervisor's last argument (`stepd DIR`, `stepd
 // --step DIR`), compared whole: "jobs/12.1" must not match "jobs/12.10".
-bool supervises(pid_t pid, const std::string& dir) {
+std::string last_argument(pid_t pid) {
   Result<std::string> cmdline = read_file("/proc/" + std::to_string(pid) + "/cmdline");
-  if (!cmdline || cmdline->empty()) return false;
+  if (!cmdline || cmdline->empty()) return "";
   std::string_view args(*cmdline);
   if (args.back() == '\0') args.remove_suffix(1);
   size_t last = args.rfind('\0');
-  return last != std::string_view::npos && args.substr(last + 1) == dir;
+  return last == std::string_view::npos ? "" : std::string(args.substr(last + 1));
+}
+
+bool supervises(pid_t pid, const std::string& dir) { return last_argument(pid) == dir; }
+
+// A job directory whose pid file is missing or empty (the agent killed
+// between starting the supervisor and writing it, or the file lost to a
+// power cut): its supervisor, if one runs, is found by its argument.
+pid_t find_supervisor(const std::string& dir) {
+  for (const std::string& name : dir_entries("/proc")) {
+    if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    pid_t pid = static_cast<pid_t>(std::strtol(name.c_str(), nullptr, 10));
+    if (supervises(pid, dir)) return pid;
+  }
+  return 0;
 }
 
 // The supervisor died without a word (killed by hand, a crash, a reboot).
@@ -68,12 +82,12 @@ void JobTracker::recover() {
     std::string dir = state_dir_ + "/jobs/" + name;
     if (read_job_status(dir)) continue;  // finished; reported after hello
     Result<std::string> pid = read_file(dir + "/stepd.pid");
-    if (!pid) continue;
-    pid_t supervisor = static_cast<pid_t>(std::strtol(pid->c_str(), nullptr, 10));
-    if (supervisor <= 0) continue;
-    if (!supervises(supervisor, dir)) {
-      // Gone while the agent was away (a reboot), unless it finished just
-      // now and wrote its status: either way reported after hello.
+    pid_t supervisor = pid ? static_cast<pid_t>(std::strtol(pid->c_str(), nullptr, 10)) : 0;
+    if (supervisor <= 0) supervisor = find_supervisor(dir);
+    if (supervisor <= 0 || !supervises(supervisor, dir)) {
+      // Gone while the agent was away (a reboot) or never started, unless
+      // it finished just now and wrote its status: either way reported
+      // after hello, and the directory goes once that is acknowledged.
       if (!read_job_status(dir)) write_job_status(dir, supervisor_died());
       continue;
     }
@@ -86,6 +100,7 @@ void JobTracker::recover() {
     std::string dir = state_dir_ + "/steps/" + name;
     Result<std::string> pid = read_file(dir + "/stepd.pid");
     pid_t supervisor = pid ? static_cast<pid_t>(std::strtol(pid->c_str(), nullptr, 10)) : 0;
+    if (supervisor <= 0) supervisor = find_supervisor(dir);
     if (key && supervisor > 0 && supervises(supervisor, dir)) steps_[{key->id, key->restarts}] = supervisor;
     else remove_job_dir(dir);
   }

@@ -36,6 +36,34 @@ for id in "$a" "$b"; do
   assert_eq 1 "$(grep -c "job $id ended" "$CLUSTER/log/droverctld.log")" "completion reports of job $id"
 done
 
+# 3. The pid file lost (empty after a power cut, or never written: the agent
+# killed right after starting the supervisor). A live supervisor is found by
+# its directory and re-adopted; a dead one is reported, and the job's
+# directory on the node goes once the controller has the report.
+job_dir() { ls -d "$CLUSTER/nodes/node1/jobs/$1".*; }
+c=$(sbatch --parsable --wrap="$script")
+wait_until 20 test -e "started-$c"
+kill_agent
+: > "$(job_dir "$c")/stepd.pid"
+cluster_up 1
+wait_until 10 grep -q "job $c: re-adopted its supervisor" "$CLUSTER/log/droverd-node1.log"
+touch "release-$c"
+wait_until 20 job_done "$c"
+assert_eq COMPLETED "$(job_state "$c")"
+
+d=$(sbatch --parsable --wrap="$script")
+wait_until 20 test -e "started-$d"
+kill_agent
+supervisor=$(cat "$(job_dir "$d")/stepd.pid")
+kill -9 "$supervisor"
+wait_until 10 bash -c "! kill -0 $supervisor"
+: > "$(job_dir "$d")/stepd.pid"
+touch "release-$d"
+cluster_up 1
+wait_until 20 job_done "$d"
+assert_eq FAILED "$(job_state "$d")"
+wait_until 10 bash -c "! ls -d '$CLUSTER/nodes/node1/jobs/$d'.* 2>/dev/null"
+
 # Boot order: with the controller down, a restarted agent keeps retrying
 # and registers as soon as the controller is back.
 drover down --dir "$CLUSTER" >/dev/null 2>&1
