@@ -436,12 +436,12 @@ Status JobStore::commit(std::vector<Write>& group, uint32_t next_job_id) {
     if (w.done) post_([done = std::move(w.done), s] { done(s); });
     return true;
   });
-  Prepared& p = *prepared_;
-  Status s = step_once(db_, p.begin);
+  Prepared& prep = *prepared_;
+  Status s = step_once(db_, prep.begin);
   if (!s) return s;
-  Upsert& jobs = p.jobs;
-  Upsert& nodes = p.nodes;
-  const Statement& payload = p.payload;
+  Upsert& jobs = prep.jobs;
+  Upsert& nodes = prep.nodes;
+  const Statement& payload = prep.payload;
   auto abort = [this](const std::string& what, const Status& why) {
     exec(db_, "ROLLBACK;");
     return Status::fail("cannot store " + what + ": " + why.error());
@@ -451,7 +451,7 @@ Status JobStore::commit(std::vector<Write>& group, uint32_t next_job_id) {
       if (Status put = jobs.put(record.job_id(), record); !put)
         return abort("job " + std::to_string(record.job_id()), put);
     for (const pb::JobRecord& record : w.records)
-      if (Status put = index_finished(db_, p.index, p.unindex, record); !put)
+      if (Status put = index_finished(db_, prep.index, prep.unindex, record); !put)
         return abort("job " + std::to_string(record.job_id()), put);
     for (const pb::NodeAdminState& node : w.nodes)
       if (Status put = nodes.put(node.name(), node); !put) return abort("node " + node.name(), put);
@@ -465,11 +465,11 @@ Status JobStore::commit(std::vector<Write>& group, uint32_t next_job_id) {
         return abort("the script of job " + std::to_string(p.job_id), Status::fail(sqlite3_errmsg(db_)));
     }
   }
-  sqlite3_bind_int64(p.next_id.get(), 1, next_job_id);
-  s = step_once(db_, p.next_id);
+  sqlite3_bind_int64(prep.next_id.get(), 1, next_job_id);
+  s = step_once(db_, prep.next_id);
   if (s && commit_fault_) s = commit_fault_();
   auto syncing = std::chrono::steady_clock::now();
-  if (s) s = step_once(db_, p.commit);
+  if (s) s = step_once(db_, prep.commit);
   last_sync_s_ = std::chrono::duration<double>(std::chrono::steady_clock::now() - syncing).count();
   if (!s) {
     exec(db_, "ROLLBACK;");
