@@ -105,7 +105,12 @@ struct Config {
   const PartitionConfig* default_partition() const;
 };
 
-enum class ConfigScope { kClient, kFull };
+// kClient: what agents read (controller, auth, cgroups); kFull: the
+// controller's whole file; kCommand: what a user command reads (cluster,
+// controller, auth) — only those entries are parsed (yaml_entries.h), so
+// mistakes elsewhere in the file are the controller's and check-config's
+// to report, not every command's.
+enum class ConfigScope { kClient, kFull, kCommand };
 
 // The file to read: --config flag, else $DROVER_CONF, else /etc/drover/drover.yaml.
 std::string config_path(const std::string& flag_value);

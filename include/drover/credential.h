@@ -38,6 +38,14 @@ Status write_new_key(const std::string& path);
 // BLAKE2b-256 (unkeyed) of a message payload: what a credential binds to.
 std::string payload_digest(std::string_view payload);
 
+// Lets libsodium pick its fastest implementations (sodium_init). Its CPU
+// probes cost ~30 us in a VM (cpuid traps to the hypervisor), as much as
+// a CLI's whole credential work, and only BLAKE2b here has a faster
+// variant to pick: daemons call this once at start, before their threads;
+// CLIs leave it to payload_digest, which calls it for large payloads only.
+// Nothing else needs it (randombytes_buf initialises itself).
+void crypto_init();
+
 pb::Credential mint_credential(const ClusterKey& key, uint32_t uid, uint32_t gid, int64_t now_s,
                                uint32_t ttl_s, std::string_view digest);
 

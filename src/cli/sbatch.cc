@@ -54,9 +54,10 @@ void apply(std::vector<std::string> words, sbatch::Options& options, bool from_s
   // No words change nothing; building the parser twice is most of a
   // submission's CPU time in the client (docs/performance.md).
   if (words.empty()) return;
+  const cli::OptionFilter named(words);
   auto parse = [&](sbatch::Options& into) {
     CLI::App app;
-    sbatch::add_options(app, into);
+    sbatch::add_options(app, into, named);
     std::string config;
     app.add_option("--config", config);
     std::vector<std::string> reversed(words.rbegin(), words.rend());
@@ -188,7 +189,7 @@ int main(int argc, char** argv) {
   // First pass: find the script (everything after it belongs to the script).
   sbatch::Options cli_options;
   CLI::App app{"sbatch: submit a batch script to Drover"};
-  sbatch::add_options(app, cli_options);
+  sbatch::add_options(app, cli_options, cli::OptionFilter(std::vector<std::string>(argv + 1, argv + argc)));
   std::string config_flag;
   app.add_option("--config", config_flag, "Drover configuration file");
   app.set_version_flag("-V,--version", cli::kSlurmVersion);

@@ -3,71 +3,89 @@
 #include <cstdlib>
 
 namespace drover::sbatch {
+namespace {
 
-void add_options(CLI::App& app, Options& o) {
-  app.add_option("-J,--job-name", o.job_name, "name of the job");
-  app.add_option("-p,--partition", o.partition, "partition to run in");
-  app.add_option("-N,--nodes", o.nodes, "number of nodes (min[-max])");
-  app.add_option("-n,--ntasks", o.ntasks, "number of tasks");
-  app.add_option("-c,--cpus-per-task", o.cpus_per_task, "CPUs per task");
-  app.add_option("--ntasks-per-node", o.ntasks_per_node, "tasks per node");
-  app.add_option("--mincpus", o.mincpus, "minimum CPUs per node");
-  app.add_option("--mem", o.mem, "memory per node (MB, or with K/M/G/T)");
-  app.add_option("--mem-per-cpu", o.mem_per_cpu, "memory per allocated CPU");
-  app.add_option("--tmp", o.tmp, "minimum temporary disk per node (accepted, not checked)");
-  app.add_option("-t,--time", o.time, "time limit");
-  app.add_option("--time-min", o.time_min, "minimum time limit (stored)");
-  app.add_option("-o,--output", o.output, "stdout file pattern");
-  app.add_option("-e,--error", o.error, "stderr file pattern");
-  app.add_option("-i,--input", o.input, "stdin file pattern");
-  app.add_option("--open-mode", o.open_mode, "append or truncate the output files");
-  app.add_option("-D,--chdir", o.chdir, "working directory of the job");
-  app.add_option("-a,--array", o.array, "job array index values");
-  app.add_option("--export", o.export_env, "environment to export: ALL, NONE, or [ALL,]VAR[=val],...");
-  app.add_option("--export-file", o.export_file, "file of NUL- or newline-separated VAR=value to export");
-  app.add_option("--wrap", o.wrap, "wrap a command in a sh script");
+// Adds to `app` only what `filter` selects (option_filter.h).
+struct Table {
+  CLI::App& app;
+  const cli::OptionFilter& filter;
+  template <class T>
+  void option(const char* names, T& into, const char* help) {
+    if (filter.wants(names)) app.add_option(names, into, help);
+  }
+  template <class T>
+  void flag(const char* names, T& into, const char* help) {
+    if (filter.wants(names)) app.add_flag(names, into, help);
+  }
+};
+
+}  // namespace
+
+void add_options(CLI::App& app, Options& o, const cli::OptionFilter& filter) {
+  Table t{app, filter};
+  t.option("-J,--job-name", o.job_name, "name of the job");
+  t.option("-p,--partition", o.partition, "partition to run in");
+  t.option("-N,--nodes", o.nodes, "number of nodes (min[-max])");
+  t.option("-n,--ntasks", o.ntasks, "number of tasks");
+  t.option("-c,--cpus-per-task", o.cpus_per_task, "CPUs per task");
+  t.option("--ntasks-per-node", o.ntasks_per_node, "tasks per node");
+  t.option("--mincpus", o.mincpus, "minimum CPUs per node");
+  t.option("--mem", o.mem, "memory per node (MB, or with K/M/G/T)");
+  t.option("--mem-per-cpu", o.mem_per_cpu, "memory per allocated CPU");
+  t.option("--tmp", o.tmp, "minimum temporary disk per node (accepted, not checked)");
+  t.option("-t,--time", o.time, "time limit");
+  t.option("--time-min", o.time_min, "minimum time limit (stored)");
+  t.option("-o,--output", o.output, "stdout file pattern");
+  t.option("-e,--error", o.error, "stderr file pattern");
+  t.option("-i,--input", o.input, "stdin file pattern");
+  t.option("--open-mode", o.open_mode, "append or truncate the output files");
+  t.option("-D,--chdir", o.chdir, "working directory of the job");
+  t.option("-a,--array", o.array, "job array index values");
+  t.option("--export", o.export_env, "environment to export: ALL, NONE, or [ALL,]VAR[=val],...");
+  t.option("--export-file", o.export_file, "file of NUL- or newline-separated VAR=value to export");
+  t.option("--wrap", o.wrap, "wrap a command in a sh script");
   // Flags that may carry a value: --exclusive[=user|mcs], --nice[=adj].
-  app.add_flag("--exclusive{node}", o.exclusive, "allocate whole nodes");
-  app.add_flag("--nice{}", o.nice, "scheduling priority adjustment (default 100)");
-  app.add_flag("-s,--oversubscribe", o.oversubscribe, "share nodes (they are shared by CPU already)");
-  app.add_option("-w,--nodelist", o.nodelist, "required nodes (hostlist, or a file if it contains /)");
-  app.add_option("-x,--exclude", o.exclude, "nodes not to use");
-  app.add_option("-F,--nodefile", o.nodefile, "file holding the required nodes");
-  app.add_option("-C,--constraint", o.constraint, "required node features");
-  app.add_option("--prefer", o.prefer, "preferred node features");
-  app.add_flag("-H,--hold", o.hold, "submit held");
-  app.add_option("-d,--dependency", o.dependency, "defer the job until these jobs reach a state (afterok:id,...)");
-  app.add_option("-b,--begin", o.begin, "defer the job until this time (now+1hour, 16:00, 2030-01-31T12:00)");
-  app.add_flag("-W,--wait", o.wait, "wait for the job to end; exit with its exit code");
-  app.add_option("--kill-on-invalid-dep", o.kill_on_invalid_dep, "yes: cancel the job if its dependency fails");
-  app.add_flag("--parsable", o.parsable, "print only the job id");
-  app.add_flag("-Q,--quiet", o.quiet, "print nothing on success");
-  app.add_option("--signal", o.signal, "[B:]sig[@secs]: signal before the time limit");
-  app.add_flag("--requeue", o.requeue, "the job may be requeued");
-  app.add_flag("--no-requeue", o.no_requeue, "the job may not be requeued");
-  app.add_flag("-k,--no-kill", o.no_kill, "do not kill the job if a node fails");
-  app.add_option("--deadline", o.deadline, "latest end time (stored)");
-  app.add_option("-A,--account", o.account, "account to charge (stored)");
-  app.add_option("-q,--qos", o.qos, "quality of service (stored)");
-  app.add_option("--reservation", o.reservation, "reservation to run in");
-  app.add_option("--comment", o.comment, "arbitrary comment (stored)");
-  app.add_option("--wckey", o.wckey, "workload characterization key (stored)");
-  app.add_option("--mail-type", o.mail_type, "mail events (stored, no mail is sent)");
-  app.add_option("--mail-user", o.mail_user, "mail address (stored, no mail is sent)");
-  app.add_option("--priority", o.priority, "job priority (operators only)");
-  app.add_option("--gres", o.gres, "generic resources per node");
-  app.add_option("-G,--gpus", o.gpus, "GPUs for the job");
-  app.add_option("--gpus-per-node", o.gpus_per_node, "GPUs per node");
-  app.add_option("--gpus-per-task", o.gpus_per_task, "GPUs per task");
-  app.add_option("--cpus-per-gpu", o.cpus_per_gpu, "CPUs per GPU");
-  app.add_option("--mem-per-gpu", o.mem_per_gpu, "memory per GPU");
-  app.add_flag("--contiguous", o.contiguous, "contiguous nodes (accepted)");
-  app.add_flag("--spread-job", o.spread_job, "spread over nodes (accepted)");
-  app.add_flag("--use-min-nodes", o.use_min_nodes, "prefer the smaller node count (accepted)");
-  app.add_flag("-O,--overcommit", o.overcommit, "overcommit CPUs (accepted)");
-  app.add_option("-M,--clusters", o.clusters, "cluster to submit to (only the local one)");
-  app.add_flag("-v,--verbose", o.verbose, "more messages");
-  app.add_flag("--usage", o.usage, "print a short usage line");
+  t.flag("--exclusive{node}", o.exclusive, "allocate whole nodes");
+  t.flag("--nice{}", o.nice, "scheduling priority adjustment (default 100)");
+  t.flag("-s,--oversubscribe", o.oversubscribe, "share nodes (they are shared by CPU already)");
+  t.option("-w,--nodelist", o.nodelist, "required nodes (hostlist, or a file if it contains /)");
+  t.option("-x,--exclude", o.exclude, "nodes not to use");
+  t.option("-F,--nodefile", o.nodefile, "file holding the required nodes");
+  t.option("-C,--constraint", o.constraint, "required node features");
+  t.option("--prefer", o.prefer, "preferred node features");
+  t.flag("-H,--hold", o.hold, "submit held");
+  t.option("-d,--dependency", o.dependency, "defer the job until these jobs reach a state (afterok:id,...)");
+  t.option("-b,--begin", o.begin, "defer the job until this time (now+1hour, 16:00, 2030-01-31T12:00)");
+  t.flag("-W,--wait", o.wait, "wait for the job to end; exit with its exit code");
+  t.option("--kill-on-invalid-dep", o.kill_on_invalid_dep, "yes: cancel the job if its dependency fails");
+  t.flag("--parsable", o.parsable, "print only the job id");
+  t.flag("-Q,--quiet", o.quiet, "print nothing on success");
+  t.option("--signal", o.signal, "[B:]sig[@secs]: signal before the time limit");
+  t.flag("--requeue", o.requeue, "the job may be requeued");
+  t.flag("--no-requeue", o.no_requeue, "the job may not be requeued");
+  t.flag("-k,--no-kill", o.no_kill, "do not kill the job if a node fails");
+  t.option("--deadline", o.deadline, "latest end time (stored)");
+  t.option("-A,--account", o.account, "account to charge (stored)");
+  t.option("-q,--qos", o.qos, "quality of service (stored)");
+  t.option("--reservation", o.reservation, "reservation to run in");
+  t.option("--comment", o.comment, "arbitrary comment (stored)");
+  t.option("--wckey", o.wckey, "workload characterization key (stored)");
+  t.option("--mail-type", o.mail_type, "mail events (stored, no mail is sent)");
+  t.option("--mail-user", o.mail_user, "mail address (stored, no mail is sent)");
+  t.option("--priority", o.priority, "job priority (operators only)");
+  t.option("--gres", o.gres, "generic resources per node");
+  t.option("-G,--gpus", o.gpus, "GPUs for the job");
+  t.option("--gpus-per-node", o.gpus_per_node, "GPUs per node");
+  t.option("--gpus-per-task", o.gpus_per_task, "GPUs per task");
+  t.option("--cpus-per-gpu", o.cpus_per_gpu, "CPUs per GPU");
+  t.option("--mem-per-gpu", o.mem_per_gpu, "memory per GPU");
+  t.flag("--contiguous", o.contiguous, "contiguous nodes (accepted)");
+  t.flag("--spread-job", o.spread_job, "spread over nodes (accepted)");
+  t.flag("--use-min-nodes", o.use_min_nodes, "prefer the smaller node count (accepted)");
+  t.flag("-O,--overcommit", o.overcommit, "overcommit CPUs (accepted)");
+  t.option("-M,--clusters", o.clusters, "cluster to submit to (only the local one)");
+  t.flag("-v,--verbose", o.verbose, "more messages");
+  t.flag("--usage", o.usage, "print a short usage line");
 }
 
 std::vector<std::string> options_from_environment() {

@@ -9,6 +9,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include "drover/option_filter.h"
+
 namespace drover::sbatch {
 
 struct Options {
@@ -26,8 +28,10 @@ struct Options {
   bool wait = false;
 };
 
-// Registers every option on `app`, writing into `options`.
-void add_options(CLI::App& app, Options& options);
+// Registers the options `filter` selects (all by default) on `app`,
+// writing into `options`.
+void add_options(CLI::App& app, Options& options,
+                 const cli::OptionFilter& filter = cli::OptionFilter::everything());
 
 // Option words from SBATCH_* input variables ("--partition=x", ...).
 std::vector<std::string> options_from_environment();

@@ -101,7 +101,7 @@ Result<pb::Message> ControllerClient::call(const pb::Message& request) {
 }
 
 Config load_cli_config(const std::string& command, const std::string& flag_value) {
-  Result<Config> config = load_config(config_path(flag_value), ConfigScope::kClient);
+  Result<Config> config = load_config(config_path(flag_value), ConfigScope::kCommand);
   if (!config) {
     std::fprintf(stderr, "%s: error: %s\n", command.c_str(), config.error().c_str());
     std::exit(1);

@@ -8,8 +8,10 @@
 #include <set>
 #include <stdexcept>
 
+#include "drover/file_util.h"
 #include "drover/hostlist.h"
 #include "drover/time_format.h"
+#include "drover/yaml_entries.h"
 
 namespace drover {
 namespace {
@@ -92,7 +94,6 @@ void load_controller_and_auth(const YAML::Node& root, Config& config) {
     config.max_clock_skew_s = positive(a, "max_clock_skew_s", "auth.max_clock_skew_s", config.max_clock_skew_s);
     config.auth_socket = get_scalar<std::string>(a, "socket", "auth.socket", config.auth_socket, "expected a path");
   }
-  load_cgroup_keys(root, config);
 }
 
 void load_nodes(const YAML::Node& root, Config& config) {
@@ -245,13 +246,34 @@ std::string config_path(const std::string& flag_value) {
   return "/etc/drover/drover.yaml";
 }
 
+namespace {
+
+// A command's entries alone (yaml_entries.h), when the file's layout lets
+// them be picked out and they parse as a map; else the whole document, so
+// that errors are always those of the whole file.
+YAML::Node command_root(const std::string& text) {
+  if (std::optional<std::string> picked = top_level_entries(text, {"cluster", "controller", "auth"})) {
+    try {
+      YAML::Node root = YAML::Load(*picked);
+      if (root.IsMap()) return root;
+    } catch (const YAML::Exception&) {
+    }
+  }
+  return YAML::Load(text);
+}
+
+}  // namespace
+
 Result<Config> load_config(const std::string& path, ConfigScope scope) {
   Config config;
   config.path = path;
   try {
-    YAML::Node root = YAML::LoadFile(path);
+    Result<std::string> text = read_file(path);
+    if (!text) throw YAML::BadFile(path);
+    YAML::Node root = scope == ConfigScope::kCommand ? command_root(*text) : YAML::Load(*text);
     if (!root.IsMap()) return Result<Config>::fail(path + ": expected a YAML map at the top level");
     load_controller_and_auth(root, config);
+    if (scope != ConfigScope::kCommand) load_cgroup_keys(root, config);
     if (scope == ConfigScope::kFull) load_full(root, config);
   } catch (const ConfigError& e) {
     return Result<Config>::fail(path + ": line " + std::to_string(e.line + 1) + ": " + e.what());

@@ -70,26 +70,34 @@ void Connection::close(bool now) {
 
 awaitable<void> Connection::reader() {
   auto self = shared_from_this();
-  try {
-    unsigned char header[kFrameHeaderBytes];
-    for (;;) {
-      set_deadline(idle_timeout_);
-      co_await asio::async_read(socket_, asio::buffer(header), use_awaitable);
-      set_deadline(frame_timeout_);
-      Result<uint32_t> length = frame_length(header, max_frame_bytes_);
-      if (!length) {
-        shut(length.error());
-        co_return;
-      }
-      std::string body(*length, '\0');
-      co_await asio::async_read(socket_, asio::buffer(body), use_awaitable);
-      if (closed_) co_return;
-      FrameHandler handler = on_frame_;  // the handler may close us, dropping on_frame_
-      handler(std::move(body));
+  // Errors come back as codes, not exceptions: every CLI connection ends
+  // with one (end of file), and a thrown exception cost the controller as
+  // much CPU as verifying the request's credential.
+  boost::system::error_code ec;
+  unsigned char header[kFrameHeaderBytes];
+  for (;;) {
+    set_deadline(idle_timeout_);
+    co_await asio::async_read(socket_, asio::buffer(header), asio::redirect_error(use_awaitable, ec));
+    if (ec) break;
+    set_deadline(frame_timeout_);
+    Result<uint32_t> length = frame_length(header, max_frame_bytes_);
+    if (!length) {
+      shut(length.error());
+      co_return;
     }
-  } catch (const boost::system::system_error& e) {
-    shut(e.code() == asio::error::eof ? "peer closed the connection" : e.code().message());
+    std::string body(*length, '\0');
+    co_await asio::async_read(socket_, asio::buffer(body), asio::redirect_error(use_awaitable, ec));
+    if (ec) break;
+    if (closed_) co_return;
+    FrameHandler handler = on_frame_;  // the handler may close us, dropping on_frame_
+    try {
+      handler(std::move(body));
+    } catch (const boost::system::system_error& e) {  // as when the reads threw too
+      shut(e.code().message());
+      co_return;
+    }
   }
+  shut(ec == asio::error::eof ? "peer closed the connection" : ec.message());
 }
 
 awaitable<void> Connection::writer() {

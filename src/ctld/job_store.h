@@ -131,6 +131,8 @@ class JobStore {
   CommitObserver commit_observer_;
   double last_sync_s_ = 0;  // worker only
   bool committed_since_trim_ = false;  // worker only
+  struct Prepared;
+  std::unique_ptr<Prepared> prepared_;  // worker only, after load()
   std::thread worker_;
 };
 

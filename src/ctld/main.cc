@@ -11,6 +11,7 @@
 #include <csignal>
 
 #include "controller.h"
+#include "drover/credential.h"
 #include "drover/local_auth.h"
 #include "drover/sd_notify.h"
 
@@ -56,6 +57,7 @@ int main(int argc, char** argv) {
   app.set_version_flag("-V,--version", "droverctld " DROVER_VERSION);
   CLI11_PARSE(app, argc, argv);
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ droverctld: %v");
+  crypto_init();  // before any thread (credential.h)
 
   Result<Config> config = load_config(config_path(config_flag), ConfigScope::kFull);
   if (!config) {

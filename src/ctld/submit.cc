@@ -2,6 +2,8 @@
 // the reply is sent only after the commit.
 #include <pwd.h>
 
+#include <unordered_map>
+
 #include <spdlog/spdlog.h>
 
 #include "controller.h"
@@ -17,8 +19,23 @@ namespace {
 
 constexpr size_t kMaxScriptBytes = 4u << 20;
 
-std::string user_name(uint32_t uid, const std::string& claimed) {
-  if (struct passwd* pw = getpwuid(uid)) return pw->pw_name;
+// Submit rate (issue 6): getpwuid reads and parses the user database (with
+// NSS `files`, /etc/passwd: four system calls) for every submission, so
+// names are kept for a minute, as slurmctld keeps its uid cache. Controller
+// thread only.
+std::string user_name(uint32_t uid, const std::string& claimed, int64_t now_s) {
+  struct Known {
+    std::string name;  // empty: no such user
+    int64_t looked_up_s;
+  };
+  static std::unordered_map<uint32_t, Known> known;
+  auto it = known.find(uid);
+  if (it == known.end() || now_s - it->second.looked_up_s >= 60 || now_s < it->second.looked_up_s) {
+    if (known.size() >= 4096) known.clear();  // bounded however many uids submit
+    struct passwd* pw = getpwuid(uid);
+    it = known.insert_or_assign(uid, Known{pw ? pw->pw_name : "", now_s}).first;
+  }
+  if (!it->second.name.empty()) return it->second.name;
   return claimed.empty() ? std::to_string(uid) : claimed;
 }
 
@@ -118,7 +135,7 @@ void Controller::handle_submit(Request& request) {
   job.set_job_id(next_job_id_++);
   job.set_uid(request.uid);
   job.set_gid(request.gid);
-  spec.set_user_name(user_name(request.uid, spec.user_name()));
+  spec.set_user_name(user_name(request.uid, spec.user_name(), now()));
   job.set_partition(part->name);
   job.set_state(pb::JOB_PENDING);
   job.set_submit_time(now());

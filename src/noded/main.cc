@@ -10,6 +10,7 @@
 
 #include "agent.h"
 #include "drover/cpu_speed.h"
+#include "drover/credential.h"
 #include "drover/file_util.h"
 #include "drover/install_layout.h"
 #include "drover/local_auth.h"
@@ -55,6 +56,7 @@ int main(int argc, char** argv) {
   CLI11_PARSE(app, argc, argv);
   if (options.node_name.empty()) options.node_name = short_hostname();
   spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%l%$ droverd[" + options.node_name + "]: %v");
+  crypto_init();  // before any thread (credential.h)
 
   Result<Config> config = load_config(config_path(config_flag), ConfigScope::kClient);
   if (!config) {

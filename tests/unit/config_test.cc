@@ -121,6 +121,60 @@ TEST_F(ConfigFile, ClientScopeDoesNotReadTheControllerOnlyKeys) {
   EXPECT_EQ(loaded->controller_port, 6817);
 }
 
+// Commands (sbatch, squeue...) parse their three entries alone.
+TEST_F(ConfigFile, CommandScopeReadsClusterControllerAndAuth) {
+  Result<Config> loaded = load(kDesignExample, ConfigScope::kCommand);
+  ASSERT_TRUE(loaded) << loaded.error();
+  EXPECT_EQ(loaded->cluster, "picluster");
+  EXPECT_EQ(loaded->controller_host, "pi-clust-head");
+  EXPECT_EQ(loaded->controller_port, 6817);
+  EXPECT_EQ(loaded->key_file, "/etc/drover/drover.key");
+  EXPECT_EQ(loaded->ttl_s, 300u);
+  EXPECT_TRUE(loaded->nodes.empty());
+}
+
+TEST_F(ConfigFile, CommandScopeIgnoresMistakesInOtherEntries) {
+  // Not even a syntax error there: the controller and check-config report it.
+  Result<Config> loaded = load("cgroups: yes\ncontroller: {host: head}\nnodes: [unclosed\n", ConfigScope::kCommand);
+  ASSERT_TRUE(loaded) << loaded.error();
+  EXPECT_EQ(loaded->controller_host, "head");
+}
+
+TEST_F(ConfigFile, CommandScopeErrorsKeepTheirLineNumbers) {
+  EXPECT_TRUE(Contains(error_of("nodes: []\nstate_dir: /x\ncontroller: {host: h, port: 99999}\n", ConfigScope::kCommand),
+                       "line 3: controller.port: expected a port number (1-65535)"));
+  EXPECT_TRUE(Contains(error_of("nodes: []\nauth:\n  ttl_s: 1\n  ttl_s: [\n", ConfigScope::kCommand), "line 5"));
+}
+
+TEST_F(ConfigFile, CommandScopeFallsBackToTheWholeDocument) {
+  // An alias to an anchor in an entry a command skips: parsed whole.
+  Result<Config> aliased =
+      load("defaults: &head {host: head, port: 7001}\ncontroller: *head\n", ConfigScope::kCommand);
+  ASSERT_TRUE(aliased) << aliased.error();
+  EXPECT_EQ(aliased->controller_host, "head");
+  EXPECT_EQ(aliased->controller_port, 7001);
+  // A flow mapping at the top cannot be split by lines.
+  Result<Config> flow = load("{controller: {host: h2}, nodes: 3}\n", ConfigScope::kCommand);
+  ASSERT_TRUE(flow) << flow.error();
+  EXPECT_EQ(flow->controller_host, "h2");
+  // A flow mapping continued at column 0: the selection does not parse.
+  Result<Config> continued = load("controller: {host: h3,\nport: 7002}\nnodes: []\n", ConfigScope::kCommand);
+  ASSERT_TRUE(continued) << continued.error();
+  EXPECT_EQ(continued->controller_port, 7002);
+  // No entry of a command's: the whole file, which must still be a map.
+  Result<Config> none = load("state_dir: /x\n", ConfigScope::kCommand);
+  ASSERT_TRUE(none) << none.error();
+  EXPECT_EQ(none->controller_host, "localhost");
+  EXPECT_TRUE(Contains(error_of("- a\n- b\n", ConfigScope::kCommand), "expected a YAML map at the top level"));
+  EXPECT_TRUE(Contains(error_of("controller: [\n", ConfigScope::kCommand), "line 2"));
+}
+
+TEST_F(ConfigFile, CommandScopeUnreadableFile) {
+  EXPECT_TRUE(Contains(load_config(dir_ + "/missing.yaml", ConfigScope::kCommand).error(),
+                       "cannot read the configuration file"));
+  EXPECT_TRUE(Contains(load_config(dir_, ConfigScope::kCommand).error(), "cannot read the configuration file"));
+}
+
 // cgroups: read by agents, which load the client scope.
 TEST_F(ConfigFile, CgroupKeys) {
   Result<Config> loaded = load("controller: {host: head}\n", ConfigScope::kClient);
