@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "drover.pb.h"
+#include "drover/listing_columns.h"
 #include "drover/result.h"
 
 namespace drover {
@@ -80,6 +81,11 @@ struct SqueueSortKey {
 // "-t,+i,P": comma-separated letters, each optionally signed. An unknown
 // letter fails with "Invalid sort specification: <c>".
 Result<std::vector<SqueueSortKey>> parse_squeue_sort(std::string_view spec);
+// The listing columns squeue reads to print `layout` sorted by `keys` (with
+// or without -r): what it asks the controller for. A column whose needs are
+// not known asks for every column.
+ListingColumns squeue_listing_columns(const SqueueLayout& layout, const std::vector<SqueueSortKey>& keys);
+
 // Sorts by the keys, the first one first, as Slurm's sort_job_list does;
 // ties keep job-id order.
 void sort_squeue(std::vector<const pb::JobRecord*>& jobs, const std::vector<SqueueSortKey>& keys,
@@ -97,9 +103,10 @@ class SqueueSorter {
   void reserve(size_t records);
   // Adds the next record; only its keys are kept.
   void add(const pb::JobRecord& job);
-  size_t size() const { return ids_.size(); }
-  // Positions of the added records (0 = the first added), sorted.
-  std::vector<size_t> order() const;
+  size_t size() const { return count_; }
+  // Positions of the added records (0 = the first added), sorted. Call
+  // once: the sorter is spent.
+  std::vector<size_t> order();
 
  private:
   std::vector<SqueueSortKey> keys_;
@@ -109,11 +116,13 @@ class SqueueSorter {
   // share a partition or a state, and a compare is cheaper than a lookup.
   std::vector<std::pair<std::string, int64_t>> last_;
   int64_t now_;
-  // size() x keys_: a numeric key's value, or the number of a text key's
-  // cell in texts_[key] (distinct texts are few: partitions, states, users).
+  size_t count_ = 0;
+  // One row of size() x (keys_ + 2) per record: each key's value (for a
+  // text key, the number of its cell in texts_[key]: distinct texts are
+  // few, such as partitions, states, users), then the job id and first
+  // task that break ties.
   std::vector<int64_t> values_;
   std::vector<std::unordered_map<std::string, int64_t>> texts_;
-  std::vector<std::pair<uint32_t, uint32_t>> ids_;  // ties: job id, first task
 };
 
 }  // namespace drover

@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "drover.pb.h"
+#include "drover/listing_columns.h"
 
 namespace drover::squeue {
 
@@ -24,8 +25,16 @@ struct Column {
   std::string_view names;  // -O names, lower case, ' '-separated; may be empty
   std::string_view header;
   bool cut_header;         // Slurm never cuts the node-list headers
+  // The listing columns `cell` reads (ListingColumns::all() when unsure);
+  // a superset of what its sort key (-S) reads. squeue asks the controller
+  // for these only.
+  ListingColumns needs;
   CellFn cell;
 };
+
+// What squeue reads of every record whatever its format: the id, for the
+// sort's ties and for -r's expansion of pending array tasks.
+extern const ListingColumns kAlwaysRead;
 
 const Column* find_column(char code);
 // Case-insensitive, as Slurm's xstrcasecmp; "numtask..." matches by prefix.

@@ -276,6 +276,18 @@ Result<std::vector<SqueueSortKey>> parse_squeue_sort(std::string_view spec) {
   return R::ok(std::move(keys));
 }
 
+ListingColumns squeue_listing_columns(const SqueueLayout& layout, const std::vector<SqueueSortKey>& keys) {
+  ListingColumns columns = squeue::kAlwaysRead;
+  for (const SqueueField& field : layout)
+    if (const Column* column = column_of(field)) columns |= column->needs;
+  // A numeric sort key reads a part of what its column's cell reads.
+  for (const SqueueSortKey& key : keys) {
+    const Column* column = squeue::find_column(key.code);
+    columns |= column ? column->needs : ListingColumns::all();
+  }
+  return columns;
+}
+
 void sort_squeue(std::vector<const pb::JobRecord*>& jobs, const std::vector<SqueueSortKey>& keys,
                  int64_t now) {
   SqueueSorter sorter(keys, now);
@@ -297,10 +309,7 @@ SqueueSorter::SqueueSorter(std::vector<SqueueSortKey> keys, int64_t now)
   }
 }
 
-void SqueueSorter::reserve(size_t records) {
-  values_.reserve(records * keys_.size());
-  ids_.reserve(records);
-}
+void SqueueSorter::reserve(size_t records) { values_.reserve(records * (keys_.size() + 2)); }
 
 void SqueueSorter::add(const pb::JobRecord& job) {
   for (size_t k = 0; k < keys_.size(); ++k) {
@@ -317,35 +326,51 @@ void SqueueSorter::add(const pb::JobRecord& job) {
       values_.push_back(last_number);
     }
   }
+  // Ties: job id, then first task.
   uint32_t first_task = job.array_pending_size() ? job.array_pending(0).first() : job.array_task_id();
-  ids_.emplace_back(job.job_id(), first_task);
+  values_.push_back(job.job_id());
+  values_.push_back(first_task);
+  ++count_;
 }
 
-std::vector<size_t> SqueueSorter::order() const {
+std::vector<size_t> SqueueSorter::order() {
   size_t n_keys = keys_.size();
-  // A text key's numbers become ranks in the texts' byte order, so every
-  // comparison below is between integers.
-  std::vector<int64_t> values = values_;
+  size_t stride = n_keys + 2;
+  // A text key's numbers become ranks in the texts' byte order, and a
+  // descending key's values are negated (none is INT64_MIN), so each row is
+  // a run of integers compared in ascending order.
   for (size_t k = 0; k < n_keys; ++k) {
-    if (numeric_[k]) continue;
-    std::vector<std::pair<const std::string*, int64_t>> sorted;
-    for (const auto& [text, number] : texts_[k]) sorted.emplace_back(&text, number);
-    std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
-    std::vector<int64_t> rank(sorted.size());
-    for (size_t r = 0; r < sorted.size(); ++r) rank[static_cast<size_t>(sorted[r].second)] = static_cast<int64_t>(r);
-    for (size_t i = k; i < values.size(); i += n_keys) values[i] = rank[static_cast<size_t>(values[i])];
+    if (!numeric_[k]) {
+      std::vector<std::pair<const std::string*, int64_t>> sorted;
+      for (const auto& [text, number] : texts_[k]) sorted.emplace_back(&text, number);
+      std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return *a.first < *b.first; });
+      std::vector<int64_t> rank(sorted.size());
+      for (size_t r = 0; r < sorted.size(); ++r) rank[static_cast<size_t>(sorted[r].second)] = static_cast<int64_t>(r);
+      for (size_t i = k; i < values_.size(); i += stride) values_[i] = rank[static_cast<size_t>(values_[i])];
+    }
+    if (keys_[k].descending)
+      for (size_t i = k; i < values_.size(); i += stride) values_[i] = -values_[i];
   }
-  std::vector<size_t> order(ids_.size());
+  auto compare = [&](size_t a, size_t b) {
+    const int64_t* x = values_.data() + a * stride;
+    const int64_t* y = values_.data() + b * stride;
+    for (size_t k = 0; k < stride; ++k)
+      if (x[k] != y[k]) return x[k] < y[k] ? -1 : 1;
+    return 0;
+  };
+  std::vector<size_t> order(count_);
   for (size_t i = 0; i < order.size(); ++i) order[i] = i;
+  // A listing mostly comes in its sorted order already (a queue of alike
+  // jobs, listed by id): one pass over neighbours says so, and the sort
+  // below would give the same order (ties keep the order added).
+  bool in_order = true;
+  for (size_t i = 1; i < count_ && in_order; ++i) in_order = compare(i - 1, i) <= 0;
+  if (in_order) return order;
   // The keys, then job id and first task, then the order added: what a
   // stable sort by id followed by a stable sort by the keys gives.
   std::sort(order.begin(), order.end(), [&](size_t a, size_t b) {
-    for (size_t k = 0; k < n_keys; ++k) {
-      int64_t x = values[a * n_keys + k], y = values[b * n_keys + k];
-      if (x != y) return keys_[k].descending ? x > y : x < y;
-    }
-    if (ids_[a] != ids_[b]) return ids_[a] < ids_[b];
-    return a < b;
+    int c = compare(a, b);
+    return c != 0 ? c < 0 : a < b;
   });
   return order;
 }

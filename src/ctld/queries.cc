@@ -91,7 +91,7 @@ void Controller::handle_list_jobs(Request& request) {
     // Only the jobs the index says may match: O(answer) when filtered.
     std::vector<uint32_t> ids = index_.candidates(f);
     if (as_table)
-      table.emplace(ids.size());
+      table.emplace(ids.size(), listing_columns_of(request.message.list_jobs()));
     else
       listing.reserve(ids.size());
     if (ids.size() * 4 >= jobs_.size() && std::is_sorted(ids.begin(), ids.end())) {
@@ -108,7 +108,7 @@ void Controller::handle_list_jobs(Request& request) {
         if (pb::JobRecord* job = find_job(id); job && passes(*job)) take(job);
     }
   }
-  if (as_table && !table) table.emplace();
+  if (as_table && !table) table.emplace(0, listing_columns_of(request.message.list_jobs()));
   std::unordered_set<uint32_t> listed;  // "-j 5,5" lists a record once
   for (const std::string& text : f.job_ids()) {
     uint32_t id = 0;
