@@ -99,16 +99,26 @@ void sort_squeue_default(std::vector<const pb::JobRecord*>& jobs);
 class SqueueSorter {
  public:
   SqueueSorter(std::vector<SqueueSortKey> keys, int64_t now);
-  // Makes room for this many records at once.
+  // About how many records will be added.
   void reserve(size_t records);
-  // Adds the next record; only its keys are kept.
+  // Adds the next record; only its keys are kept, and only once the
+  // records stop coming in sorted order.
   void add(const pb::JobRecord& job);
   size_t size() const { return count_; }
-  // Positions of the added records (0 = the first added), sorted. Call
-  // once: the sorter is spent.
-  std::vector<size_t> order();
+  // Positions of the added records (0 = the first added), sorted.
+  // `record_at` gives the added records again, by position: it is asked
+  // for those added before the first one out of order, if any. Call once:
+  // the sorter is spent.
+  std::vector<uint32_t> order(const SqueueRecordAt& record_at);
 
  private:
+  // A record's row: each key's value (for a text key, the number of its
+  // cell in texts_[key]: distinct texts are few, such as partitions,
+  // states, users), then the job id and first task that break ties.
+  void keys_of(const pb::JobRecord& job, int64_t* out);
+  // Two rows as the sort orders them: <0, 0 (a tie), >0.
+  int compare(const int64_t* a, const int64_t* b) const;
+
   std::vector<SqueueSortKey> keys_;
   std::vector<bool> numeric_;         // per key: compared as a number, else as text
   std::vector<const void*> columns_;  // per text key, its (internal) column
@@ -116,13 +126,13 @@ class SqueueSorter {
   // share a partition or a state, and a compare is cheaper than a lookup.
   std::vector<std::pair<std::string, int64_t>> last_;
   int64_t now_;
-  size_t count_ = 0;
-  // One row of size() x (keys_ + 2) per record: each key's value (for a
-  // text key, the number of its cell in texts_[key]: distinct texts are
-  // few, such as partitions, states, users), then the job id and first
-  // task that break ties.
-  std::vector<int64_t> values_;
   std::vector<std::unordered_map<std::string, int64_t>> texts_;
+  std::vector<std::vector<const std::string*>> by_number_;  // per text key: number -> text
+  std::vector<int64_t> prev_, cur_;  // the last two rows added
+  size_t count_ = 0, expected_ = 0;
+  bool in_order_ = true;
+  size_t first_kept_ = 0;  // rows before it are not in values_ (until order())
+  std::vector<int64_t> values_;  // count_ rows, once out of order
 };
 
 }  // namespace drover

@@ -165,16 +165,16 @@ void report_table(const Options& o, const SqueueLayout& layout, const std::vecto
   Result<ListingTableReader> table = ListingTableReader::open(listing.table());
   if (!table) fail(table.error());
   SqueueSorter sorter(keys, listing.now());
-  std::vector<size_t> rows;
+  std::vector<uint32_t> rows;  // the rows the filter keeps
   rows.reserve(table->rows());
   sorter.reserve(table->rows());
   for (size_t row = 0; row < table->rows(); ++row) {
     const pb::JobRecord& job = table->row(row);
     if (!filter.keep(job)) continue;
-    rows.push_back(row);
+    rows.push_back(static_cast<uint32_t>(row));
     sorter.add(job);
   }
-  std::vector<size_t> order = sorter.order();
+  std::vector<uint32_t> order = sorter.order([&](size_t i) -> const pb::JobRecord& { return table->row(rows[i]); });
   if (dated) write_out(date_line() + "\n");
   render_squeue_rows(
       layout, order.size(), [&](size_t i) -> const pb::JobRecord& { return table->row(rows[order[i]]); },

@@ -49,11 +49,12 @@ namespace {
   X(max_nodes, MaxNodes, spec.max_nodes(), spec.set_max_nodes(v))
 
 // String columns: the field, the record's string, and a pointer to the
-// record's string to overwrite.
-#define DROVER_STRING_COLUMNS(X)                                                              \
+// record's string to overwrite; the record's own, then its JobSpec's.
+#define DROVER_RECORD_STRING_COLUMNS(X)                                                       \
   X(reason, Reason, job.reason(), job.mutable_reason())                                       \
   X(partition, Partition, job.partition(), job.mutable_partition())                           \
-  X(dependency_state, DependencyState, job.dependency_state(), job.mutable_dependency_state()) \
+  X(dependency_state, DependencyState, job.dependency_state(), job.mutable_dependency_state())
+#define DROVER_SPEC_STRING_COLUMNS(X)                                                         \
   X(name, Name, spec.name(), spec.mutable_name())                                             \
   X(spec_partition, SpecPartition, spec.partition(), spec.mutable_partition())                \
   X(stdout_pattern, StdoutPattern, spec.stdout_pattern(), spec.mutable_stdout_pattern())      \
@@ -71,6 +72,9 @@ namespace {
   X(exclude, Exclude, spec.exclude(), spec.mutable_exclude())                                 \
   X(reservation, Reservation, spec.reservation(), spec.mutable_reservation())                 \
   X(gres, Gres, spec.gres(), spec.mutable_gres())
+#define DROVER_STRING_COLUMNS(X) \
+  DROVER_RECORD_STRING_COLUMNS(X)  \
+  DROVER_SPEC_STRING_COLUMNS(X)
 
 enum StringColumn : size_t {
 #define X(field, Field, get, set) kColumn_##field,
@@ -133,6 +137,34 @@ uint32_t ListingTableBuilder::intern(size_t column, const std::string& text) {
   }
   last = Last{it->first, it->second};
   return it->second;
+}
+
+namespace {
+
+template <class T>
+void prefetch_object(const T& object) {
+  const char* at = reinterpret_cast<const char*>(&object);
+  for (size_t offset = 0; offset < sizeof(T); offset += 64) __builtin_prefetch(at + offset);
+}
+
+}  // namespace
+
+void ListingTableBuilder::prefetch(const pb::JobRecord& job, int stage) const {
+  using T = pb::ListingTable;
+  if (stage == 0) return prefetch_object(job);
+  if (stage == 1) {
+    if (job.has_spec()) prefetch_object(job.spec());
+    // A string field is a std::string of its own on the heap (a short one
+    // holds its text inline).
+#define X(field, Field, get, set) \
+  if (columns_.has(T::k##Field##FieldNumber)) __builtin_prefetch(&get);
+    DROVER_RECORD_STRING_COLUMNS(X)
+    return;
+  }
+  if (!job.has_spec()) return;
+  const pb::JobSpec& spec = job.spec();
+  DROVER_SPEC_STRING_COLUMNS(X)
+#undef X
 }
 
 // The one place a record is read for a listing: only the asked-for columns

@@ -94,6 +94,8 @@ void Controller::handle_list_jobs(Request& request) {
       table.emplace(ids.size(), listing_columns_of(request.message.list_jobs()));
     else
       listing.reserve(ids.size());
+    std::vector<pb::JobRecord*> found;
+    found.reserve(ids.size());
     if (ids.size() * 4 >= jobs_.size() && std::is_sorted(ids.begin(), ids.end())) {
       // Most of the table (a plain squeue): one walk along the ordered map
       // instead of a descent through it per id.
@@ -101,11 +103,23 @@ void Controller::handle_list_jobs(Request& request) {
       for (uint32_t id : ids) {
         while (it != jobs_.end() && it->first < id) ++it;
         if (it == jobs_.end()) break;
-        if (it->first == id && passes(it->second)) take(&it->second);
+        if (it->first == id) found.push_back(&it->second);
       }
     } else {
       for (uint32_t id : ids)
-        if (pb::JobRecord* job = find_job(id); job && passes(*job)) take(job);
+        if (pb::JobRecord* job = find_job(id)) found.push_back(job);
+    }
+    // The records of a long-lived queue lie all over the heap, and waiting
+    // for one cache miss at a time is most of a listing's time: the parts of
+    // the records a few places ahead are asked for while this one is added.
+    constexpr size_t kAhead = 12;
+    for (size_t i = 0; i < found.size(); ++i) {
+      if (table) {
+        if (i + kAhead < found.size()) table->prefetch(*found[i + kAhead], 0);
+        if (i + kAhead / 2 < found.size()) table->prefetch(*found[i + kAhead / 2], 1);
+        if (i + kAhead / 4 < found.size()) table->prefetch(*found[i + kAhead / 4], 2);
+      }
+      if (passes(*found[i])) take(found[i]);
     }
   }
   if (as_table && !table) table.emplace(0, listing_columns_of(request.message.list_jobs()));

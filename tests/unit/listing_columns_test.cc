@@ -255,7 +255,7 @@ TEST(ListingColumns, EverySortKeyOrdersTheSameFromItsColumnsAlone) {
     Result<ListingTableReader> reader = ListingTableReader::open(table);
     SqueueSorter sorter(keys, kNow);
     for (size_t i = 0; i < reader->rows(); ++i) sorter.add(reader->row(i));
-    return sorter.order();
+    return sorter.order([&](size_t i) -> const pb::JobRecord& { return reader->row(i); });
   };
   size_t keys_tried = 0;
   for (char c = ' '; c <= '~'; ++c) {
@@ -312,6 +312,43 @@ TEST(ListingColumns, TheDefaultListingAsksForItsColumnsOnly) {
   for (int field : {T::kWorkDirFieldNumber, T::kCommandFieldNumber, T::kStdoutPatternFieldNumber,
                     T::kAccountFieldNumber, T::kSubmitTimeFieldNumber, T::kGidFieldNumber})
     EXPECT_FALSE(columns.has(field)) << field;
+}
+
+// The sorter keeps nothing while records come in order and works out the
+// keys of the ones before the first out of place when asked for the order:
+// the same set of records comes out the same however it went in.
+TEST(SqueueSorter, TheSameOrderWhetherRecordsComeSortedOrNot) {
+  std::vector<pb::JobRecord> jobs = varied_records();
+  auto sorted_ids = [&](const std::vector<const pb::JobRecord*>& in, const char* spec) {
+    Result<std::vector<SqueueSortKey>> keys = parse_squeue_sort(spec);
+    SqueueSorter sorter(*keys, kNow);
+    for (const pb::JobRecord* job : in) sorter.add(*job);
+    std::vector<uint32_t> order = sorter.order([&](size_t i) -> const pb::JobRecord& { return *in[i]; });
+    std::vector<const pb::JobRecord*> out;
+    for (uint32_t i : order) out.push_back(in[i]);
+    return out;
+  };
+  auto ids = [](const std::vector<const pb::JobRecord*>& v) {
+    std::string text;
+    for (const pb::JobRecord* job : v) text += std::to_string(job->job_id()) + " ";
+    return text;
+  };
+  for (const char* spec : {"P,t,-p", "-t,j,u", "M,-i", "-V,P"}) {
+    std::vector<const pb::JobRecord*> in;
+    for (const pb::JobRecord& job : jobs) in.push_back(&job);
+    std::vector<const pb::JobRecord*> want = sorted_ids(in, spec);
+    EXPECT_NE(ids(want), ids(in)) << spec;  // the sort did something
+    // Sorted already: unchanged.
+    EXPECT_EQ(ids(sorted_ids(want, spec)), ids(want)) << spec;
+    // The first out of place at the very end, in the middle, at the start.
+    for (size_t at : {want.size() - 1, want.size() / 2, size_t{1}}) {
+      std::vector<const pb::JobRecord*> moved = want;
+      std::swap(moved[at], moved[at - 1]);
+      EXPECT_EQ(ids(sorted_ids(moved, spec)), ids(want)) << spec << " swapped at " << at;
+    }
+    std::vector<const pb::JobRecord*> reversed(want.rbegin(), want.rend());
+    EXPECT_EQ(ids(sorted_ids(reversed, spec)), ids(want)) << spec;
+  }
 }
 
 }  // namespace
