@@ -25,9 +25,6 @@ constexpr int64_t kYearSeconds = 365LL * 24 * 3600;
 
 const std::string kNone = "None";
 
-std::string reason_of(const pb::JobRecord& job) {
-  return job.reason().empty() ? "None" : job.reason();
-}
 
 // Slurm's _print_secs: the elapsed printer, INVALID outside [0, 1 year].
 std::string squeue_secs(int64_t seconds) {
@@ -55,7 +52,13 @@ std::string with_unit(double value, int unit) {
 }
 
 std::string iso_or_na(int64_t epoch) { return epoch ? format_iso_time(epoch) : "N/A"; }
-std::string or_null(const std::string& text) { return text.empty() ? "(null)" : text; }
+// A cell showing a string that outlives it, without copying it.
+Cell held(std::string_view text) {
+  Cell cell;
+  cell.ref = text.data() ? text : std::string_view("");
+  return cell;
+}
+Cell or_null(const std::string& text) { return text.empty() ? Cell{"(null)"} : held(text); }
 
 std::string task_part(const pb::JobRecord& job) {
   if (job.array_job_id() == 0) return "";
@@ -113,11 +116,11 @@ Cell cell_array_task_id(const pb::JobRecord& job, int64_t) {
   return {task.empty() ? "N/A" : task};
 }
 
-Cell cell_name(const pb::JobRecord& job, int64_t) { return {job.spec().name()}; }
+Cell cell_name(const pb::JobRecord& job, int64_t) { return held(job.spec().name()); }
 
 Cell cell_user(const pb::JobRecord& job, int64_t) {
   const std::string& name = job.spec().user_name();
-  return {name.empty() ? std::to_string(job.uid()) : name};
+  return name.empty() ? Cell{std::to_string(job.uid())} : held(name);
 }
 
 Cell cell_uid(const pb::JobRecord& job, int64_t) { return {std::to_string(job.uid())}; }
@@ -134,13 +137,13 @@ Cell cell_group(const pb::JobRecord& job, int64_t) {
   return {std::to_string(job.gid())};
 }
 
-Cell cell_partition(const pb::JobRecord& job, int64_t) { return {partition_of(job)}; }
+Cell cell_partition(const pb::JobRecord& job, int64_t) { return held(partition_of(job)); }
 
 Cell cell_state_compact(const pb::JobRecord& job, int64_t) {
-  return {job_is_completing(job) ? "CG" : std::string(job_state_compact(job.state()))};
+  return held(job_is_completing(job) ? "CG" : job_state_compact(job.state()));
 }
 Cell cell_state_long(const pb::JobRecord& job, int64_t) {
-  return {job_is_completing(job) ? "COMPLETING" : std::string(job_state_long(job.state()))};
+  return held(job_is_completing(job) ? "COMPLETING" : job_state_long(job.state()));
 }
 
 Cell cell_time_used(const pb::JobRecord& job, int64_t now) {
@@ -233,7 +236,9 @@ Cell cell_reason_list(const pb::JobRecord& job, int64_t now) {
   return cell_nodelist(job, now);
 }
 
-Cell cell_reason(const pb::JobRecord& job, int64_t) { return {reason_of(job)}; }
+Cell cell_reason(const pb::JobRecord& job, int64_t) {
+  return held(job.reason().empty() ? std::string_view("None") : std::string_view(job.reason()));
+}
 // A pending job shows its reservation's start, as Slurm's backfill sets it.
 Cell cell_start(const pb::JobRecord& job, int64_t) {
   return {iso_or_na(job.state() == pb::JOB_PENDING ? job.expected_start() : job.start_time())};
@@ -267,19 +272,19 @@ Cell cell_priority_norm(const pb::JobRecord& job, int64_t) {
   return {buf};
 }
 
-Cell cell_command(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().command())}; }
-Cell cell_work_dir(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().work_dir())}; }
-Cell cell_account(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().account())}; }
-Cell cell_qos(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().qos())}; }
-Cell cell_comment(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().comment())}; }
-Cell cell_wckey(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().wckey())}; }
+Cell cell_command(const pb::JobRecord& job, int64_t) { return or_null(job.spec().command()); }
+Cell cell_work_dir(const pb::JobRecord& job, int64_t) { return or_null(job.spec().work_dir()); }
+Cell cell_account(const pb::JobRecord& job, int64_t) { return or_null(job.spec().account()); }
+Cell cell_qos(const pb::JobRecord& job, int64_t) { return or_null(job.spec().qos()); }
+Cell cell_comment(const pb::JobRecord& job, int64_t) { return or_null(job.spec().comment()); }
+Cell cell_wckey(const pb::JobRecord& job, int64_t) { return or_null(job.spec().wckey()); }
 Cell cell_reservation(const pb::JobRecord& job, int64_t) {
-  return {or_null(job.spec().reservation())};
+  return or_null(job.spec().reservation());
 }
-Cell cell_features(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().constraint())}; }
+Cell cell_features(const pb::JobRecord& job, int64_t) { return or_null(job.spec().constraint()); }
 // What is left of the job's dependency, as the controller words it:
 // "afterok:12(unfulfilled)"; "(null)" once met.
-Cell cell_dependency(const pb::JobRecord& job, int64_t) { return {or_null(job.dependency_state())}; }
+Cell cell_dependency(const pb::JobRecord& job, int64_t) { return or_null(job.dependency_state()); }
 Cell cell_null(const pb::JobRecord&, int64_t) { return {"(null)"}; }
 Cell cell_na(const pb::JobRecord&, int64_t) { return {"N/A"}; }
 Cell cell_star(const pb::JobRecord&, int64_t) { return {"*"}; }

@@ -57,19 +57,61 @@ class OutBuffer {
   std::string_view view() const { return {buf_.data(), len_}; }
   size_t size() const { return len_; }
   void clear() { len_ = 0; }
-  void append(std::string_view text) { std::memcpy(room(text.size()), text.data(), text.size()); }
+  void append(std::string_view text) { copy(room(text.size()), text.data(), text.size()); }
   void push_back(char c) { *room(1) = c; }
   void append_padded(std::string_view text, int width, bool right, bool cut) {
     size_t w = static_cast<size_t>(width);
     if (w > 0 && cut && text.size() > w) text = text.substr(0, w);
     size_t pad = w > text.size() ? w - text.size() : 0;
     char* p = room(pad + text.size());
-    if (right) p = std::fill_n(p, pad, ' ');
-    p = std::copy(text.begin(), text.end(), p);
-    if (!right) std::fill_n(p, pad, ' ');
+    if (right) {
+      spaces(p, pad);
+      p += pad;
+    }
+    copy(p, text.data(), text.size());
+    if (!right) spaces(p + text.size(), pad);
   }
 
  private:
+  // Most cells and gaps are a few bytes: copied with fixed-size moves that
+  // overlap (one load and store each) rather than a call to memcpy or
+  // memset per piece.
+  static void copy(char* to, const char* from, size_t n) {
+    if (n > 16) {
+      std::memcpy(to, from, n);
+    } else if (n >= 8) {
+      uint64_t head, tail;
+      std::memcpy(&head, from, 8);
+      std::memcpy(&tail, from + n - 8, 8);
+      std::memcpy(to, &head, 8);
+      std::memcpy(to + n - 8, &tail, 8);
+    } else if (n >= 4) {
+      uint32_t head, tail;
+      std::memcpy(&head, from, 4);
+      std::memcpy(&tail, from + n - 4, 4);
+      std::memcpy(to, &head, 4);
+      std::memcpy(to + n - 4, &tail, 4);
+    } else if (n > 0) {
+      to[0] = from[0];
+      to[n / 2] = from[n / 2];
+      to[n - 1] = from[n - 1];
+    }
+  }
+  static void spaces(char* to, size_t n) {
+    constexpr uint64_t kSpaces = 0x2020202020202020ull;
+    if (n > 16) {
+      std::memset(to, ' ', n);
+    } else if (n >= 8) {
+      std::memcpy(to, &kSpaces, 8);
+      std::memcpy(to + n - 8, &kSpaces, 8);
+    } else if (n >= 4) {
+      std::memcpy(to, &kSpaces, 4);
+      std::memcpy(to + n - 4, &kSpaces, 4);
+    } else if (n > 0) {
+      to[0] = to[n / 2] = to[n - 1] = ' ';
+    }
+  }
+
   // n more bytes at the end, growing the buffer when they do not fit.
   char* room(size_t n) {
     if (len_ + n > buf_.size()) buf_.resize(std::max(buf_.size() * 2, len_ + n));
@@ -101,7 +143,7 @@ void append_job(OutBuffer& out, const SqueueLayout& layout, const pb::JobRecord&
       continue;
     }
     Cell cell = column->cell(job, now);
-    out.append_padded(cell.text, field.width, field.right, cell.cut);
+    out.append_padded(cell.view(), field.width, field.right, cell.cut);
   }
   out.push_back('\n');
 }
@@ -355,10 +397,11 @@ void SqueueSorter::keys_of(const pb::JobRecord& job, int64_t* out) {
       out[k] = *numeric_key(keys_[k].code, job, now_);
       continue;
     }
-    std::string text = static_cast<const Column*>(columns_[k])->cell(job, now_).text;
+    Cell cell = static_cast<const Column*>(columns_[k])->cell(job, now_);
+    std::string_view text = cell.view();
     auto& [last_text, last_number] = last_[k];
     if (last_number < 0 || text != last_text) {
-      auto [it, added] = texts_[k].try_emplace(std::move(text), static_cast<int64_t>(texts_[k].size()));
+      auto [it, added] = texts_[k].try_emplace(std::string(text), static_cast<int64_t>(texts_[k].size()));
       if (added) by_number_[k].push_back(&it->first);
       last_text = it->first;
       last_number = it->second;

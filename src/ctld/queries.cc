@@ -1,5 +1,6 @@
 // squeue's and sinfo's questions, answered from memory.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <optional>
 #include <deque>
@@ -94,8 +95,26 @@ void Controller::handle_list_jobs(Request& request) {
       table.emplace(ids.size(), listing_columns_of(request.message.list_jobs()));
     else
       listing.reserve(ids.size());
-    std::vector<pb::JobRecord*> found;
-    found.reserve(ids.size());
+    // The records of a long-lived queue lie all over the heap, and waiting
+    // for one cache miss at a time is most of a listing's time: each record
+    // is taken kAhead records after it is found, and the parts of it that
+    // add() reads are asked for in between.
+    constexpr size_t kAhead = 16;
+    std::array<pb::JobRecord*, kAhead> ahead{};
+    size_t found = 0, settled = 0;
+    auto settle = [&] {
+      pb::JobRecord* job = ahead[settled++ % kAhead];
+      if (passes(*job)) take(job);
+    };
+    auto find = [&](pb::JobRecord* job) {
+      ahead[found++ % kAhead] = job;
+      if (table) {
+        table->prefetch(*job, 0);
+        if (found > kAhead / 2) table->prefetch(*ahead[(found - 1 - kAhead / 2) % kAhead], 1);
+        if (found > kAhead * 3 / 4) table->prefetch(*ahead[(found - 1 - kAhead * 3 / 4) % kAhead], 2);
+      }
+      if (found - settled == kAhead) settle();
+    };
     if (ids.size() * 4 >= jobs_.size() && std::is_sorted(ids.begin(), ids.end())) {
       // Most of the table (a plain squeue): one walk along the ordered map
       // instead of a descent through it per id.
@@ -103,24 +122,13 @@ void Controller::handle_list_jobs(Request& request) {
       for (uint32_t id : ids) {
         while (it != jobs_.end() && it->first < id) ++it;
         if (it == jobs_.end()) break;
-        if (it->first == id) found.push_back(&it->second);
+        if (it->first == id) find(&it->second);
       }
     } else {
       for (uint32_t id : ids)
-        if (pb::JobRecord* job = find_job(id)) found.push_back(job);
+        if (pb::JobRecord* job = find_job(id)) find(job);
     }
-    // The records of a long-lived queue lie all over the heap, and waiting
-    // for one cache miss at a time is most of a listing's time: the parts of
-    // the records a few places ahead are asked for while this one is added.
-    constexpr size_t kAhead = 12;
-    for (size_t i = 0; i < found.size(); ++i) {
-      if (table) {
-        if (i + kAhead < found.size()) table->prefetch(*found[i + kAhead], 0);
-        if (i + kAhead / 2 < found.size()) table->prefetch(*found[i + kAhead / 2], 1);
-        if (i + kAhead / 4 < found.size()) table->prefetch(*found[i + kAhead / 4], 2);
-      }
-      if (passes(*found[i])) take(found[i]);
-    }
+    while (settled < found) settle();
   }
   if (as_table && !table) table.emplace(0, listing_columns_of(request.message.list_jobs()));
   std::unordered_set<uint32_t> listed;  // "-j 5,5" lists a record once
