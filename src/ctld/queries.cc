@@ -73,7 +73,13 @@ bool passes_filter(const pb::JobFilter& f, const pb::JobRecord& job) {
 
 void Controller::handle_list_jobs(Request& request) {
   const pb::JobFilter& f = request.message.list_jobs().filter();
-  auto passes = [&](const pb::JobRecord& job) { return passes_filter(f, job); };
+  // A plain squeue filters on nothing but the finished jobs it hides: no
+  // list to look through per record.
+  bool plain = f.states().empty() && f.nodes().empty() && f.uids().empty() && f.partitions().empty() &&
+               f.names().empty();
+  auto passes = [&](const pb::JobRecord& job) {
+    return plain ? f.all_states() || listed_by_default(job) : passes_filter(f, job);
+  };
   std::vector<pb::JobRecord*> listing;
   std::deque<pb::JobRecord> single_tasks;  // "ID_T" of a task still pending in its array
   bool any_known = f.job_ids().empty();
