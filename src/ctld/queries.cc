@@ -83,8 +83,8 @@ void Controller::handle_list_jobs(Request& request) {
   std::vector<pb::JobRecord*> listing;
   std::deque<pb::JobRecord> single_tasks;  // "ID_T" of a task still pending in its array
   bool any_known = f.job_ids().empty();
-  // squeue's table is built as the records are found, while each record is
-  // still in the cache from the filter's look at it.
+  // squeue's table is built as the records are found (a few records behind,
+  // see kAhead below), with only the columns squeue asked for.
   bool as_table = request.message.list_jobs().as_table() && !f.accounting();
   std::optional<ListingTableBuilder> table;
   auto take = [&](pb::JobRecord* job) {
