@@ -14,15 +14,12 @@ namespace drover::squeue {
 // One rendered value and whether Slurm cuts it to the column width
 // (durations and node lists are never cut).
 struct Cell {
-  Cell() = default;
-  Cell(std::string text, bool cut = true) : text(std::move(text)), cut(cut) {}  // NOLINT: {"N/A"} is a cell
-
-  std::string text;
+  std::string text;  // an aggregate, so `return {to_string(n)}` builds it in place
   bool cut = true;
   // When it has data, the value instead of `text`: a string that outlives
   // the cell (the record's own, a constant), shown without a copy. A
   // listing renders millions of cells, most of them strings shown as held.
-  std::string_view ref;
+  std::string_view ref{};
 
   std::string_view view() const { return ref.data() ? ref : std::string_view(text); }
 };
