@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "drover.pb.h"
+#include "drover/listing_columns.h"
 #include "drover/result.h"
 
 namespace drover {
@@ -19,10 +20,19 @@ namespace drover {
 class ListingTableBuilder {
  public:
   // `expected_rows`: room made at once in each column that gets a value.
-  explicit ListingTableBuilder(size_t expected_rows = 0);
-  // Appends a row with every field the table carries (script, environment,
-  // steps and the like stay behind).
+  // `columns`: the columns to fill (the job id always is); the others stay
+  // empty, as if zero in every row.
+  explicit ListingTableBuilder(size_t expected_rows = 0, ListingColumns columns = ListingColumns::all());
+  // Appends a row with the record's values in the builder's columns
+  // (script, environment, steps and the like are never carried).
   void add(const pb::JobRecord& job);
+  // Starts loading what add() will read of a record the caller is going to
+  // add a few records from now, in three stages a few records apart: 0 the
+  // record itself, 1 (its record loaded) its spec and strings, 2 (its spec
+  // loaded) the spec's strings. Records scattered over the heap cost a
+  // cache miss per part; asked for ahead, the misses overlap. add() gives
+  // the same row without it.
+  void prefetch(const pb::JobRecord& job, int stage) const;
   size_t rows() const { return table_.rows(); }
   // The table, with its all-zero columns left out. The builder is spent.
   pb::ListingTable finish();
@@ -44,6 +54,7 @@ class ListingTableBuilder {
   }
 
   size_t expected_rows_;
+  ListingColumns columns_;
 
   pb::ListingTable table_;
   std::unordered_map<std::string_view, uint32_t> index_;  // views of table_.strings

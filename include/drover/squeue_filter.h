@@ -8,6 +8,7 @@
 
 #include "drover.pb.h"
 #include "drover/job_state.h"
+#include "drover/listing_columns.h"
 #include "drover/result.h"
 
 namespace drover {
@@ -29,6 +30,8 @@ struct QueueFilter {
 
   // True when the job passes the filters the controller does not apply.
   bool keep(const pb::JobRecord& job) const;
+  // The listing columns keep() reads with these filters.
+  ListingColumns columns() const;
 };
 
 // Errors are Slurm's words: "Invalid job id: abc", "Invalid job state

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "drover.pb.h"
+#include "drover/listing_columns.h"
 #include "drover/result.h"
 
 namespace drover {
@@ -80,6 +81,11 @@ struct SqueueSortKey {
 // "-t,+i,P": comma-separated letters, each optionally signed. An unknown
 // letter fails with "Invalid sort specification: <c>".
 Result<std::vector<SqueueSortKey>> parse_squeue_sort(std::string_view spec);
+// The listing columns squeue reads to print `layout` sorted by `keys` (with
+// or without -r): what it asks the controller for. A column whose needs are
+// not known asks for every column.
+ListingColumns squeue_listing_columns(const SqueueLayout& layout, const std::vector<SqueueSortKey>& keys);
+
 // Sorts by the keys, the first one first, as Slurm's sort_job_list does;
 // ties keep job-id order.
 void sort_squeue(std::vector<const pb::JobRecord*>& jobs, const std::vector<SqueueSortKey>& keys,
@@ -93,15 +99,26 @@ void sort_squeue_default(std::vector<const pb::JobRecord*>& jobs);
 class SqueueSorter {
  public:
   SqueueSorter(std::vector<SqueueSortKey> keys, int64_t now);
-  // Makes room for this many records at once.
+  // About how many records will be added.
   void reserve(size_t records);
-  // Adds the next record; only its keys are kept.
+  // Adds the next record; only its keys are kept, and only once the
+  // records stop coming in sorted order.
   void add(const pb::JobRecord& job);
-  size_t size() const { return ids_.size(); }
+  size_t size() const { return count_; }
   // Positions of the added records (0 = the first added), sorted.
-  std::vector<size_t> order() const;
+  // `record_at` gives the added records again, by position: it is asked
+  // for those added before the first one out of order, if any. Call once:
+  // the sorter is spent.
+  std::vector<uint32_t> order(const SqueueRecordAt& record_at);
 
  private:
+  // A record's row: each key's value (for a text key, the number of its
+  // cell in texts_[key]: distinct texts are few, such as partitions,
+  // states, users), then the job id and first task that break ties.
+  void keys_of(const pb::JobRecord& job, int64_t* out);
+  // Two rows as the sort orders them: <0, 0 (a tie), >0.
+  int compare(const int64_t* a, const int64_t* b) const;
+
   std::vector<SqueueSortKey> keys_;
   std::vector<bool> numeric_;         // per key: compared as a number, else as text
   std::vector<const void*> columns_;  // per text key, its (internal) column
@@ -109,11 +126,13 @@ class SqueueSorter {
   // share a partition or a state, and a compare is cheaper than a lookup.
   std::vector<std::pair<std::string, int64_t>> last_;
   int64_t now_;
-  // size() x keys_: a numeric key's value, or the number of a text key's
-  // cell in texts_[key] (distinct texts are few: partitions, states, users).
-  std::vector<int64_t> values_;
   std::vector<std::unordered_map<std::string, int64_t>> texts_;
-  std::vector<std::pair<uint32_t, uint32_t>> ids_;  // ties: job id, first task
+  std::vector<std::vector<const std::string*>> by_number_;  // per text key: number -> text
+  std::vector<int64_t> prev_, cur_;  // the last two rows added
+  size_t count_ = 0, expected_ = 0;
+  bool in_order_ = true;
+  size_t first_kept_ = 0;  // rows before it are not in values_ (until order())
+  std::vector<int64_t> values_;  // count_ rows, once out of order
 };
 
 }  // namespace drover

@@ -2,6 +2,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
@@ -145,7 +146,17 @@ QueueFilter make_filter(const Options& o) {
   return std::move(*made);
 }
 
-void write_out(std::string_view text) { std::fwrite(text.data(), 1, text.size(), stdout); }
+// Straight to the file descriptor: stdio would copy each rendered piece
+// into its small buffer and write it in two calls.
+void write_out(std::string_view text) {
+  std::fflush(stdout);  // whatever stdio holds goes first
+  while (!text.empty()) {
+    ssize_t n = ::write(STDOUT_FILENO, text.data(), text.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) std::exit(1);  // stdout closed or full: nothing more to say
+    text.remove_prefix(static_cast<size_t>(n));
+  }
+}
 
 // The job lines from a ListingTable: each row is read into the reader's one
 // record, once to filter and take its sort keys, once to be printed.
@@ -154,16 +165,16 @@ void report_table(const Options& o, const SqueueLayout& layout, const std::vecto
   Result<ListingTableReader> table = ListingTableReader::open(listing.table());
   if (!table) fail(table.error());
   SqueueSorter sorter(keys, listing.now());
-  std::vector<size_t> rows;
+  std::vector<uint32_t> rows;  // the rows the filter keeps
   rows.reserve(table->rows());
   sorter.reserve(table->rows());
   for (size_t row = 0; row < table->rows(); ++row) {
     const pb::JobRecord& job = table->row(row);
     if (!filter.keep(job)) continue;
-    rows.push_back(row);
+    rows.push_back(static_cast<uint32_t>(row));
     sorter.add(job);
   }
-  std::vector<size_t> order = sorter.order();
+  std::vector<uint32_t> order = sorter.order([&](size_t i) -> const pb::JobRecord& { return table->row(rows[i]); });
   if (dated) write_out(date_line() + "\n");
   render_squeue_rows(
       layout, order.size(), [&](size_t i) -> const pb::JobRecord& { return table->row(rows[order[i]]); },
@@ -233,6 +244,10 @@ int main(int argc, char** argv) {
   *request.mutable_list_jobs()->mutable_filter() = filter.request;
   // JSON and the step view need what only whole records carry.
   request.mutable_list_jobs()->set_as_table(!o.json && !o.step_view);
+  // Only the columns this format, sort and filter read: the controller then
+  // touches only those parts of each record.
+  if (!o.json && !o.step_view)
+    set_listing_columns(*request.mutable_list_jobs(), squeue_listing_columns(*layout, *sort_keys) | filter.columns());
   // Slurm dates its report when it may be one of many (-i) or long (-l).
   bool dated = !o.json && !o.step_view && !o.no_header && (iterate || o.long_format || o.verbose);
   for (;;) {

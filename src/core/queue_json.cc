@@ -42,7 +42,7 @@ void write_meta(JsonWriter& json) {
 
 // A column's text, exactly as squeue -O prints it.
 std::string cell(std::string_view name, const pb::JobRecord& job, int64_t now) {
-  return squeue::find_long_column(name)->cell(job, now).text;
+  return std::string(squeue::find_long_column(name)->cell(job, now).view());
 }
 
 void write_job(JsonWriter& json, const pb::JobRecord& job, int64_t now) {

@@ -25,9 +25,6 @@ constexpr int64_t kYearSeconds = 365LL * 24 * 3600;
 
 const std::string kNone = "None";
 
-std::string reason_of(const pb::JobRecord& job) {
-  return job.reason().empty() ? "None" : job.reason();
-}
 
 // Slurm's _print_secs: the elapsed printer, INVALID outside [0, 1 year].
 std::string squeue_secs(int64_t seconds) {
@@ -55,7 +52,13 @@ std::string with_unit(double value, int unit) {
 }
 
 std::string iso_or_na(int64_t epoch) { return epoch ? format_iso_time(epoch) : "N/A"; }
-std::string or_null(const std::string& text) { return text.empty() ? "(null)" : text; }
+// A cell showing a string that outlives it, without copying it.
+Cell held(std::string_view text) {
+  Cell cell;
+  cell.ref = text.data() ? text : std::string_view("");
+  return cell;
+}
+Cell or_null(const std::string& text) { return text.empty() ? Cell{"(null)"} : held(text); }
 
 std::string task_part(const pb::JobRecord& job) {
   if (job.array_job_id() == 0) return "";
@@ -113,11 +116,11 @@ Cell cell_array_task_id(const pb::JobRecord& job, int64_t) {
   return {task.empty() ? "N/A" : task};
 }
 
-Cell cell_name(const pb::JobRecord& job, int64_t) { return {job.spec().name()}; }
+Cell cell_name(const pb::JobRecord& job, int64_t) { return held(job.spec().name()); }
 
 Cell cell_user(const pb::JobRecord& job, int64_t) {
   const std::string& name = job.spec().user_name();
-  return {name.empty() ? std::to_string(job.uid()) : name};
+  return name.empty() ? Cell{std::to_string(job.uid())} : held(name);
 }
 
 Cell cell_uid(const pb::JobRecord& job, int64_t) { return {std::to_string(job.uid())}; }
@@ -134,13 +137,13 @@ Cell cell_group(const pb::JobRecord& job, int64_t) {
   return {std::to_string(job.gid())};
 }
 
-Cell cell_partition(const pb::JobRecord& job, int64_t) { return {partition_of(job)}; }
+Cell cell_partition(const pb::JobRecord& job, int64_t) { return held(partition_of(job)); }
 
 Cell cell_state_compact(const pb::JobRecord& job, int64_t) {
-  return {job_is_completing(job) ? "CG" : std::string(job_state_compact(job.state()))};
+  return held(job_is_completing(job) ? "CG" : job_state_compact(job.state()));
 }
 Cell cell_state_long(const pb::JobRecord& job, int64_t) {
-  return {job_is_completing(job) ? "COMPLETING" : std::string(job_state_long(job.state()))};
+  return held(job_is_completing(job) ? "COMPLETING" : job_state_long(job.state()));
 }
 
 Cell cell_time_used(const pb::JobRecord& job, int64_t now) {
@@ -233,7 +236,9 @@ Cell cell_reason_list(const pb::JobRecord& job, int64_t now) {
   return cell_nodelist(job, now);
 }
 
-Cell cell_reason(const pb::JobRecord& job, int64_t) { return {reason_of(job)}; }
+Cell cell_reason(const pb::JobRecord& job, int64_t) {
+  return held(job.reason().empty() ? std::string_view("None") : std::string_view(job.reason()));
+}
 // A pending job shows its reservation's start, as Slurm's backfill sets it.
 Cell cell_start(const pb::JobRecord& job, int64_t) {
   return {iso_or_na(job.state() == pb::JOB_PENDING ? job.expected_start() : job.start_time())};
@@ -267,19 +272,19 @@ Cell cell_priority_norm(const pb::JobRecord& job, int64_t) {
   return {buf};
 }
 
-Cell cell_command(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().command())}; }
-Cell cell_work_dir(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().work_dir())}; }
-Cell cell_account(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().account())}; }
-Cell cell_qos(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().qos())}; }
-Cell cell_comment(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().comment())}; }
-Cell cell_wckey(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().wckey())}; }
+Cell cell_command(const pb::JobRecord& job, int64_t) { return or_null(job.spec().command()); }
+Cell cell_work_dir(const pb::JobRecord& job, int64_t) { return or_null(job.spec().work_dir()); }
+Cell cell_account(const pb::JobRecord& job, int64_t) { return or_null(job.spec().account()); }
+Cell cell_qos(const pb::JobRecord& job, int64_t) { return or_null(job.spec().qos()); }
+Cell cell_comment(const pb::JobRecord& job, int64_t) { return or_null(job.spec().comment()); }
+Cell cell_wckey(const pb::JobRecord& job, int64_t) { return or_null(job.spec().wckey()); }
 Cell cell_reservation(const pb::JobRecord& job, int64_t) {
-  return {or_null(job.spec().reservation())};
+  return or_null(job.spec().reservation());
 }
-Cell cell_features(const pb::JobRecord& job, int64_t) { return {or_null(job.spec().constraint())}; }
+Cell cell_features(const pb::JobRecord& job, int64_t) { return or_null(job.spec().constraint()); }
 // What is left of the job's dependency, as the controller words it:
 // "afterok:12(unfulfilled)"; "(null)" once met.
-Cell cell_dependency(const pb::JobRecord& job, int64_t) { return {or_null(job.dependency_state())}; }
+Cell cell_dependency(const pb::JobRecord& job, int64_t) { return or_null(job.dependency_state()); }
 Cell cell_null(const pb::JobRecord&, int64_t) { return {"(null)"}; }
 Cell cell_na(const pb::JobRecord&, int64_t) { return {"N/A"}; }
 Cell cell_star(const pb::JobRecord&, int64_t) { return {"*"}; }
@@ -348,83 +353,96 @@ Cell cell_tres(const pb::JobRecord& job, int64_t) {
   return {text};
 }
 
+// ---- what each cell reads, as listing columns ----------------------------
+// Each set below lists every field its cell (and the helpers it calls) reads;
+// tests/unit/listing_columns_test.cc renders each column from a table that
+// carries only these and compares it with the full table.
+#define F(Name) pb::ListingTable::k##Name##FieldNumber
+constexpr ListingColumns kDisplayId{F(JobId),       F(ArrayJobId),   F(IsArrayTask),
+                                    F(ArrayTaskId), F(PendingCount), F(ArrayThrottle)};
+constexpr ListingColumns kNodeCount{F(NodeCount), F(MinNodes)};
+constexpr ListingColumns kCpuCount{F(AllocCpus), F(Ntasks), F(MinNodes), F(CpusPerTask)};
+constexpr ListingColumns kRunTime{F(State), F(StartTime), F(EndTime), F(SuspendTime), F(SuspendedSecs)};
+
 constexpr Column kColumns[] = {
-    {'a', "account", "ACCOUNT", true, cell_account},
-    {'A', "jobid", "JOBID", true, cell_own_id},
-    {'b', "tres-per-node gres", "TRES_PER_NODE", true, cell_tres_per_node},
-    {'B', "batchhost", "EXEC_HOST", true, cell_exec_host},
-    {'c', "mincpus", "MIN_CPUS", true, cell_min_cpus},
-    {'C', "numcpus", "CPUS", true, cell_cpus},
-    {'d', "mintmpdisk", "MIN_TMP_DISK", true, cell_zero},
-    {'D', "numnodes", "NODES", true, cell_nodes},
-    {'e', "endtime", "END_TIME", true, cell_end},
-    {'E', "dependency", "DEPENDENCY", true, cell_dependency},
-    {'f', "feature", "FEATURES", true, cell_features},
-    {'F', "arrayjobid", "ARRAY_JOB_ID", true, cell_array_job_id},
-    {'g', "groupname", "GROUP", true, cell_group},
-    {'G', "groupid", "GROUP", true, cell_gid},
-    {'h', "oversubscribe shared", "OVER_SUBSCRIBE", true, cell_oversubscribe},
-    {'H', "sockets", "SOCKETS_PER_NODE", true, cell_star},
-    {'i', "jobarrayid", "JOBID", true, cell_display_id},
-    {'I', "cores", "CORES_PER_SOCKET", true, cell_star},
-    {'j', "name", "NAME", true, cell_name},
-    {'J', "threads", "THREADS_PER_CORE", true, cell_star},
-    {'k', "comment", "COMMENT", true, cell_comment},
-    {'K', "arraytaskid", "ARRAY_TASK_ID", true, cell_array_task_id},
-    {'l', "timelimit", "TIME_LIMIT", true, cell_time_limit},
-    {'L', "timeleft", "TIME_LEFT", true, cell_time_left},
-    {'m', "minmemory", "MIN_MEMORY", true, cell_min_memory},
-    {'M', "timeused", "TIME", true, cell_time_used},
-    {'n', "reqnodes", "REQ_NODES", true, cell_req_nodes},
-    {'N', "nodelist", "NODELIST", false, cell_nodelist},
-    {'o', "command", "COMMAND", true, cell_command},
-    {'O', "contiguous", "CONTIGUOUS", true, cell_zero},
-    {'p', "priority", "PRIORITY", true, cell_priority_norm},
-    {'P', "partition", "PARTITION", true, cell_partition},
-    {'q', "qos", "QOS", true, cell_qos},
-    {'Q', "prioritylong", "PRIORITY", true, cell_priority},
-    {'r', "reason", "REASON", true, cell_reason},
-    {'R', "reasonlist", "NODELIST(REASON)", false, cell_reason_list},
-    {'S', "starttime", "START_TIME", true, cell_start},
-    {'t', "statecompact", "ST", true, cell_state_compact},
-    {'T', "state", "STATE", true, cell_state_long},
-    {'u', "username", "USER", true, cell_user},
-    {'U', "userid", "UID", true, cell_uid},
-    {'v', "reservation", "RESERVATION", true, cell_reservation},
-    {'V', "submittime", "SUBMIT_TIME", true, cell_submit},
-    {'w', "wckey", "WCKEY", true, cell_wckey},
-    {'W', "licenses", "LICENSES", true, cell_null},
-    {'x', "excnodes", "EXC_NODES", true, cell_exc_nodes},
-    {'X', "corespec", "CORE_SPEC", true, cell_na},
-    {'y', "nice", "NICE", true, cell_nice},
-    {'Y', "schednodes", "SCHEDNODES", false, cell_null},
-    {'z', "sct", "S:C:T", true, cell_sct},
-    {'Z', "workdir", "WORK_DIR", true, cell_work_dir},
+    {'a', "account", "ACCOUNT", true, {F(Account)}, cell_account},
+    {'A', "jobid", "JOBID", true, {F(JobId)}, cell_own_id},
+    {'b', "tres-per-node gres", "TRES_PER_NODE", true, {F(Gres)}, cell_tres_per_node},
+    {'B', "batchhost", "EXEC_HOST", true, {F(NodeCount)}, cell_exec_host},
+    {'c', "mincpus", "MIN_CPUS", true, {F(CpusPerTask)}, cell_min_cpus},
+    {'C', "numcpus", "CPUS", true, kCpuCount, cell_cpus},
+    {'d', "mintmpdisk", "MIN_TMP_DISK", true, {}, cell_zero},
+    {'D', "numnodes", "NODES", true, kNodeCount, cell_nodes},
+    {'e', "endtime", "END_TIME", true, {F(EndTime), F(State), F(TimeLimitMin), F(StartTime)}, cell_end},
+    {'E', "dependency", "DEPENDENCY", true, {F(DependencyState)}, cell_dependency},
+    {'f', "feature", "FEATURES", true, {F(Constraint)}, cell_features},
+    {'F', "arrayjobid", "ARRAY_JOB_ID", true, {F(ArrayJobId), F(JobId)}, cell_array_job_id},
+    {'g', "groupname", "GROUP", true, {F(Gid)}, cell_group},
+    {'G', "groupid", "GROUP", true, {F(Gid)}, cell_gid},
+    {'h', "oversubscribe shared", "OVER_SUBSCRIBE", true, {F(Exclusive)}, cell_oversubscribe},
+    {'H', "sockets", "SOCKETS_PER_NODE", true, {}, cell_star},
+    {'i', "jobarrayid", "JOBID", true, kDisplayId, cell_display_id},
+    {'I', "cores", "CORES_PER_SOCKET", true, {}, cell_star},
+    {'j', "name", "NAME", true, {F(Name)}, cell_name},
+    {'J', "threads", "THREADS_PER_CORE", true, {}, cell_star},
+    {'k', "comment", "COMMENT", true, {F(Comment)}, cell_comment},
+    {'K', "arraytaskid", "ARRAY_TASK_ID", true, kDisplayId, cell_array_task_id},
+    {'l', "timelimit", "TIME_LIMIT", true, {F(TimeLimitMin)}, cell_time_limit},
+    {'L', "timeleft", "TIME_LEFT", true, kRunTime | ListingColumns{F(TimeLimitMin)}, cell_time_left},
+    {'m', "minmemory", "MIN_MEMORY", true, {F(MemMb), F(MemPerCpuMb)}, cell_min_memory},
+    {'M', "timeused", "TIME", true, kRunTime, cell_time_used},
+    {'n', "reqnodes", "REQ_NODES", true, {F(Nodelist)}, cell_req_nodes},
+    {'N', "nodelist", "NODELIST", false, {F(NodeCount)}, cell_nodelist},
+    {'o', "command", "COMMAND", true, {F(Command)}, cell_command},
+    {'O', "contiguous", "CONTIGUOUS", true, {}, cell_zero},
+    {'p', "priority", "PRIORITY", true, {F(Priority)}, cell_priority_norm},
+    {'P', "partition", "PARTITION", true, {F(Partition), F(SpecPartition)}, cell_partition},
+    {'q', "qos", "QOS", true, {F(Qos)}, cell_qos},
+    {'Q', "prioritylong", "PRIORITY", true, {F(Priority)}, cell_priority},
+    {'r', "reason", "REASON", true, {F(Reason)}, cell_reason},
+    {'R', "reasonlist", "NODELIST(REASON)", false, {F(State), F(KillSent), F(Reason), F(NodeCount)}, cell_reason_list},
+    {'S', "starttime", "START_TIME", true, {F(State), F(ExpectedStart), F(StartTime)}, cell_start},
+    {'t', "statecompact", "ST", true, {F(State), F(KillSent)}, cell_state_compact},
+    {'T', "state", "STATE", true, {F(State), F(KillSent)}, cell_state_long},
+    {'u', "username", "USER", true, {F(UserName), F(Uid)}, cell_user},
+    {'U', "userid", "UID", true, {F(Uid)}, cell_uid},
+    {'v', "reservation", "RESERVATION", true, {F(Reservation)}, cell_reservation},
+    {'V', "submittime", "SUBMIT_TIME", true, {F(SubmitTime)}, cell_submit},
+    {'w', "wckey", "WCKEY", true, {F(Wckey)}, cell_wckey},
+    {'W', "licenses", "LICENSES", true, {}, cell_null},
+    {'x', "excnodes", "EXC_NODES", true, {F(Exclude)}, cell_exc_nodes},
+    {'X', "corespec", "CORE_SPEC", true, {}, cell_na},
+    {'y', "nice", "NICE", true, {F(Nice)}, cell_nice},
+    {'Y', "schednodes", "SCHEDNODES", false, {}, cell_null},
+    {'z', "sct", "S:C:T", true, {}, cell_sct},
+    {'Z', "workdir", "WORK_DIR", true, {F(WorkDir)}, cell_work_dir},
     // -O only.
-    {0, "batchflag", "BATCH_FLAG", true, cell_one},
-    {0, "cpus-per-task cpuspertask", "CPUS_PER_TASK", true, cell_cpus_per_task},
-    {0, "deadline", "DEADLINE", true, cell_deadline},
-    {0, "derivedec", "DERIVED_EC", true, cell_zero},
-    {0, "eligibletime", "ELIGIBLE_TIME", true, cell_eligible},
-    {0, "exit_code", "EXIT_CODE", true, cell_exit_code},
-    {0, "lastschedeval", "LAST_SCHED_EVAL", true, cell_na},
-    {0, "maxcpus", "MAX_CPUS", true, cell_max_cpus},
-    {0, "maxnodes", "MAX_NODES", true, cell_max_nodes},
-    {0, "mintime", "TIME_MIN", true, cell_time_min},
-    {0, "ntpernode", "NTASKS_PER_NODE", true, cell_ntasks_per_node},
-    {0, "pendingtime", "PENDING_TIME", true, cell_pending_time},
-    {0, "reboot", "REBOOT", true, cell_zero},
-    {0, "requeue", "REQUEUE", true, cell_requeue},
-    {0, "restartcnt", "RESTART_COUNT", true, cell_restarts},
-    {0, "stderr", "STDERR", true, cell_stderr},
-    {0, "stdin", "STDIN", true, cell_stdin},
-    {0, "stdout", "STDOUT", true, cell_stdout},
-    {0, "tres-alloc tres", "TRES_ALLOC", true, cell_tres},
-    {0, "mcslabel", "MCSLABEL", true, cell_null},
-    {0, "network", "NETWORK", true, cell_null},
+    {0, "batchflag", "BATCH_FLAG", true, {}, cell_one},
+    {0, "cpus-per-task cpuspertask", "CPUS_PER_TASK", true, {F(CpusPerTask)}, cell_cpus_per_task},
+    {0, "deadline", "DEADLINE", true, {F(Deadline)}, cell_deadline},
+    {0, "derivedec", "DERIVED_EC", true, {}, cell_zero},
+    {0, "eligibletime", "ELIGIBLE_TIME", true, {F(SubmitTime), F(BeginTime)}, cell_eligible},
+    {0, "exit_code", "EXIT_CODE", true, {F(ExitStatus), F(TermSignal)}, cell_exit_code},
+    {0, "lastschedeval", "LAST_SCHED_EVAL", true, {}, cell_na},
+    {0, "maxcpus", "MAX_CPUS", true, kCpuCount, cell_max_cpus},
+    {0, "maxnodes", "MAX_NODES", true, kNodeCount | ListingColumns{F(MaxNodes)}, cell_max_nodes},
+    {0, "mintime", "TIME_MIN", true, {F(TimeMinMin)}, cell_time_min},
+    {0, "ntpernode", "NTASKS_PER_NODE", true, {F(NtasksPerNode)}, cell_ntasks_per_node},
+    {0, "pendingtime", "PENDING_TIME", true, {F(StartTime), F(SubmitTime)}, cell_pending_time},
+    {0, "reboot", "REBOOT", true, {}, cell_zero},
+    {0, "requeue", "REQUEUE", true, {F(Requeue)}, cell_requeue},
+    {0, "restartcnt", "RESTART_COUNT", true, {F(Restarts)}, cell_restarts},
+    {0, "stderr", "STDERR", true, {F(StderrPattern), F(StdoutPattern), F(WorkDir), F(JobId)}, cell_stderr},
+    {0, "stdin", "STDIN", true, {F(StdinPath)}, cell_stdin},
+    {0, "stdout", "STDOUT", true, {F(StdoutPattern), F(WorkDir), F(JobId)}, cell_stdout},
+    {0, "tres-alloc tres", "TRES_ALLOC", true, kCpuCount | kNodeCount | ListingColumns{F(MemMb), F(MemPerCpuMb)}, cell_tres},
+    {0, "mcslabel", "MCSLABEL", true, {}, cell_null},
+    {0, "network", "NETWORK", true, {}, cell_null},
     // The select plugins Drover mirrors (linear, cons_tres) print nothing here.
-    {'s', "selectjobinfo", "", true, cell_empty},
+    {'s', "selectjobinfo", "", true, {}, cell_empty},
 };
+
+#undef F
 
 bool equals_ignore_case(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
@@ -435,6 +453,8 @@ bool equals_ignore_case(std::string_view a, std::string_view b) {
 }
 
 }  // namespace
+
+const ListingColumns kAlwaysRead = kDisplayId;
 
 const Column* find_column(char code) {
   if (code == 0) return nullptr;
@@ -447,7 +467,10 @@ const Column* find_column(char code) {
 const Column* find_long_column(std::string_view name) {
   // Slurm matches "numtasks" on its first 7 letters ("numtask", "numtasks").
   if (name.size() >= 7 && equals_ignore_case(name.substr(0, 7), "numtask")) {
-    static constexpr Column kTasks{0, "numtasks", "TASKS", true, cell_tasks};
+    static constexpr Column kTasks{
+        0, "numtasks", "TASKS", true,
+        kNodeCount | ListingColumns{pb::ListingTable::kNtasksFieldNumber, pb::ListingTable::kNtasksPerNodeFieldNumber},
+        cell_tasks};
     return &kTasks;
   }
   for (const Column& column : kColumns) {

@@ -7,14 +7,21 @@
 #include <string_view>
 
 #include "drover.pb.h"
+#include "drover/listing_columns.h"
 
 namespace drover::squeue {
 
 // One rendered value and whether Slurm cuts it to the column width
 // (durations and node lists are never cut).
 struct Cell {
-  std::string text;
+  std::string text;  // an aggregate, so `return {to_string(n)}` builds it in place
   bool cut = true;
+  // When it has data, the value instead of `text`: a string that outlives
+  // the cell (the record's own, a constant), shown without a copy. A
+  // listing renders millions of cells, most of them strings shown as held.
+  std::string_view ref{};
+
+  std::string_view view() const { return ref.data() ? ref : std::string_view(text); }
 };
 
 using CellFn = Cell (*)(const pb::JobRecord& job, int64_t now);
@@ -24,8 +31,16 @@ struct Column {
   std::string_view names;  // -O names, lower case, ' '-separated; may be empty
   std::string_view header;
   bool cut_header;         // Slurm never cuts the node-list headers
+  // The listing columns `cell` reads (ListingColumns::all() when unsure);
+  // a superset of what its sort key (-S) reads. squeue asks the controller
+  // for these only.
+  ListingColumns needs;
   CellFn cell;
 };
+
+// What squeue reads of every record whatever its format: the id, for the
+// sort's ties and for -r's expansion of pending array tasks.
+extern const ListingColumns kAlwaysRead;
 
 const Column* find_column(char code);
 // Case-insensitive, as Slurm's xstrcasecmp; "numtask..." matches by prefix.

@@ -116,4 +116,15 @@ bool QueueFilter::keep(const pb::JobRecord& job) const {
   return true;
 }
 
+ListingColumns QueueFilter::columns() const {
+  using T = pb::ListingTable;
+  ListingColumns columns;
+  if (!states.empty()) columns |= {T::kStateFieldNumber, T::kKillSentFieldNumber};
+  if (!accounts.empty()) columns.add(T::kAccountFieldNumber);
+  if (!qos.empty()) columns.add(T::kQosFieldNumber);
+  if (!reservation.empty()) columns.add(T::kReservationFieldNumber);
+  if (!nodes.empty()) columns.add(T::kNodeCountFieldNumber);
+  return columns;
+}
+
 }  // namespace drover

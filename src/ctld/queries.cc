@@ -1,5 +1,6 @@
 // squeue's and sinfo's questions, answered from memory.
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <optional>
 #include <deque>
@@ -72,12 +73,18 @@ bool passes_filter(const pb::JobFilter& f, const pb::JobRecord& job) {
 
 void Controller::handle_list_jobs(Request& request) {
   const pb::JobFilter& f = request.message.list_jobs().filter();
-  auto passes = [&](const pb::JobRecord& job) { return passes_filter(f, job); };
+  // A plain squeue filters on nothing but the finished jobs it hides: no
+  // list to look through per record.
+  bool plain = f.states().empty() && f.nodes().empty() && f.uids().empty() && f.partitions().empty() &&
+               f.names().empty();
+  auto passes = [&](const pb::JobRecord& job) {
+    return plain ? f.all_states() || listed_by_default(job) : passes_filter(f, job);
+  };
   std::vector<pb::JobRecord*> listing;
   std::deque<pb::JobRecord> single_tasks;  // "ID_T" of a task still pending in its array
   bool any_known = f.job_ids().empty();
-  // squeue's table is built as the records are found, while each record is
-  // still in the cache from the filter's look at it.
+  // squeue's table is built as the records are found (a few records behind,
+  // see kAhead below), with only the columns squeue asked for.
   bool as_table = request.message.list_jobs().as_table() && !f.accounting();
   std::optional<ListingTableBuilder> table;
   auto take = [&](pb::JobRecord* job) {
@@ -91,9 +98,29 @@ void Controller::handle_list_jobs(Request& request) {
     // Only the jobs the index says may match: O(answer) when filtered.
     std::vector<uint32_t> ids = index_.candidates(f);
     if (as_table)
-      table.emplace(ids.size());
+      table.emplace(ids.size(), listing_columns_of(request.message.list_jobs()));
     else
       listing.reserve(ids.size());
+    // The records of a long-lived queue lie all over the heap, and waiting
+    // for one cache miss at a time is most of a listing's time: each record
+    // is taken kAhead records after it is found, and the parts of it that
+    // add() reads are asked for in between.
+    constexpr size_t kAhead = 16;
+    std::array<pb::JobRecord*, kAhead> ahead{};
+    size_t found = 0, settled = 0;
+    auto settle = [&] {
+      pb::JobRecord* job = ahead[settled++ % kAhead];
+      if (passes(*job)) take(job);
+    };
+    auto find = [&](pb::JobRecord* job) {
+      ahead[found++ % kAhead] = job;
+      if (table) {
+        table->prefetch(*job, 0);
+        if (found > kAhead / 2) table->prefetch(*ahead[(found - 1 - kAhead / 2) % kAhead], 1);
+        if (found > kAhead * 3 / 4) table->prefetch(*ahead[(found - 1 - kAhead * 3 / 4) % kAhead], 2);
+      }
+      if (found - settled == kAhead) settle();
+    };
     if (ids.size() * 4 >= jobs_.size() && std::is_sorted(ids.begin(), ids.end())) {
       // Most of the table (a plain squeue): one walk along the ordered map
       // instead of a descent through it per id.
@@ -101,14 +128,15 @@ void Controller::handle_list_jobs(Request& request) {
       for (uint32_t id : ids) {
         while (it != jobs_.end() && it->first < id) ++it;
         if (it == jobs_.end()) break;
-        if (it->first == id && passes(it->second)) take(&it->second);
+        if (it->first == id) find(&it->second);
       }
     } else {
       for (uint32_t id : ids)
-        if (pb::JobRecord* job = find_job(id); job && passes(*job)) take(job);
+        if (pb::JobRecord* job = find_job(id)) find(job);
     }
+    while (settled < found) settle();
   }
-  if (as_table && !table) table.emplace();
+  if (as_table && !table) table.emplace(0, listing_columns_of(request.message.list_jobs()));
   std::unordered_set<uint32_t> listed;  // "-j 5,5" lists a record once
   for (const std::string& text : f.job_ids()) {
     uint32_t id = 0;

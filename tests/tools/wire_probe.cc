@@ -3,6 +3,9 @@
 // credentials, an unknown protocol version) and checks that each is refused
 // with the right error and that the controller still serves afterwards.
 // Used by tests/integration/test_hostile_input.sh.
+// wire_probe CONFIG --listing-columns: a job listing asked for as a table
+// with no columns named (an older squeue) and with a few, checked against
+// each other (tests/integration/test_squeue_columns.sh).
 #include <unistd.h>
 
 #include <cstdio>
@@ -11,8 +14,10 @@
 #include <vector>
 
 #include "drover/asio.h"
+#include "drover/client.h"
 #include "drover/config.h"
 #include "drover/envelope.h"
+#include "drover/listing_columns.h"
 
 using namespace drover;
 
@@ -103,6 +108,46 @@ int probe_slow_peers(int idle_connections) {
   return failures == 0 ? 0 : 1;
 }
 
+// Needs a few held jobs (pending, so they hold a submit time, a name and a
+// working directory but no nodes).
+int probe_listing_columns() {
+  using T = pb::ListingTable;
+  ControllerClient client(config);
+  auto table_with = [&](const ListingColumns& columns) {
+    pb::Message request;
+    request.mutable_list_jobs()->set_as_table(true);
+    set_listing_columns(*request.mutable_list_jobs(), columns);
+    Result<pb::Message> reply = client.call(request);
+    if (!reply) {
+      std::printf("listing failed: %s\n", reply.error().c_str());
+      std::exit(1);
+    }
+    return reply->list_jobs_reply().table();
+  };
+  pb::ListingTable all = table_with(ListingColumns::all());
+  pb::ListingTable some = table_with({T::kNameFieldNumber, T::kStateFieldNumber});
+  std::string rows = std::to_string(all.rows());
+  auto count = [](int n) { return std::to_string(n); };
+  expect("rows listed", all.rows() > 0 ? "some" : "none", "some");
+  expect("all: names", count(all.name_size()), rows);
+  expect("all: work dirs", count(all.work_dir_size()), rows);
+  expect("all: submit times", count(all.submit_time_size()), rows);
+  expect("named: rows", count(static_cast<int>(some.rows())), rows);
+  expect("named: job ids", count(some.job_id_size()), rows);
+  expect("named: names", count(some.name_size()), rows);
+  expect("named: no work dirs", count(some.work_dir_size()), "0");
+  expect("named: no submit times", count(some.submit_time_size()), "0");
+  // The names by row, from each table's own strings.
+  auto names = [](const pb::ListingTable& t) {
+    std::string out;
+    for (uint32_t i : t.name()) out += t.strings(static_cast<int>(i)) + ",";
+    return out;
+  };
+  expect("named: same names", names(some) == names(all) ? "yes" : "no", "yes");
+  expect("named: fewer strings", some.strings_size() < all.strings_size() ? "yes" : "no", "yes");
+  return failures == 0 ? 0 : 1;
+}
+
 int main(int argc, char** argv) {
   if (argc < 2) return 2;
   config = *load_config(argv[1], ConfigScope::kClient);
@@ -111,6 +156,7 @@ int main(int argc, char** argv) {
     key = &k;
     return probe_slow_peers(std::atoi(argv[3]));
   }
+  if (argc == 3 && std::string(argv[2]) == "--listing-columns") return probe_listing_columns();
   ClusterKey real = *ClusterKey::load(config.key_file);
   key = &real;
   ClusterKey wrong = ClusterKey::from_bytes(std::string(64, 'x'));
