@@ -80,11 +80,21 @@ void Controller::handle_list_jobs(Request& request) {
   // still in the cache from the filter's look at it.
   bool as_table = request.message.list_jobs().as_table() && !f.accounting();
   std::optional<ListingTableBuilder> table;
+  // Packed jobs (job_table.h) are listed from a copy made in `scratch`,
+  // never unpacked in place: a listing must not churn the queue's memory.
+  pb::JobRecord scratch;
   auto take = [&](pb::JobRecord* job) {
     if (table)
       table->add(*job);
+    else if (job == &scratch)
+      listing.push_back(&single_tasks.emplace_back(scratch));
     else
       listing.push_back(job);
+  };
+  auto look = [&](uint32_t id) -> pb::JobRecord* {
+    if (!jobs_.packed(id)) return find_job(id);  // full (or absent): nothing to unpack
+    jobs_.view(id, scratch);
+    return &scratch;
   };
 
   if (f.job_ids().empty()) {
@@ -101,11 +111,17 @@ void Controller::handle_list_jobs(Request& request) {
       for (uint32_t id : ids) {
         while (it != jobs_.end() && it->first < id) ++it;
         if (it == jobs_.end()) break;
-        if (it->first == id && passes(it->second)) take(&it->second);
+        if (it->first != id) continue;
+        pb::JobRecord* job = it->second.full.get();
+        if (!job) {
+          jobs_.view(it->second, scratch);
+          job = &scratch;
+        }
+        if (passes(*job)) take(job);
       }
     } else {
       for (uint32_t id : ids)
-        if (pb::JobRecord* job = find_job(id); job && passes(*job)) take(job);
+        if (pb::JobRecord* job = look(id); job && passes(*job)) take(job);
     }
   }
   if (as_table && !table) table.emplace();
@@ -117,14 +133,15 @@ void Controller::handle_list_jobs(Request& request) {
     const IdSet* array = index_.array_records(id);
     if (!task_id) {
       // The job itself, or every record of the array with this id.
-      if (pb::JobRecord* job = find_job(id)) {
+      if (pb::JobRecord* job = look(id)) {
         any_known = true;
         if (passes(*job) && listed.insert(id).second) take(job);
       }
       if (array) {
         array->for_each([&](uint32_t record_id) {
-          pb::JobRecord* job = find_job(record_id);
-          if (!job || record_id == id) return;
+          if (record_id == id) return;
+          pb::JobRecord* job = look(record_id);
+          if (!job) return;
           any_known = true;
           if (passes(*job) && listed.insert(record_id).second) take(job);
         });
@@ -134,7 +151,7 @@ void Controller::handle_list_jobs(Request& request) {
     if (!array) continue;
     uint32_t task = *task_id;
     array->for_each([&](uint32_t record_id) {
-      pb::JobRecord* job = find_job(record_id);
+      pb::JobRecord* job = look(record_id);
       if (!job) return;
       if (job->is_array_task() && job->array_task_id() == task) {
         any_known = true;
@@ -200,7 +217,7 @@ void Controller::answer_from_accounting(const std::shared_ptr<Session>& session,
     };
     // Jobs still in memory were answered from memory, as they are now.
     for (pb::JobRecord& job : stored)
-      if (!listed.count(job.job_id()) && !jobs_.count(job.job_id()) && wanted(job) && passes_filter(filter, job))
+      if (!listed.count(job.job_id()) && !jobs_.contains(job.job_id()) && wanted(job) && passes_filter(filter, job))
         *out->add_jobs() = listing_copy(job);
     std::sort(out->mutable_jobs()->begin(), out->mutable_jobs()->end(),
               [](const pb::JobRecord& a, const pb::JobRecord& b) { return a.job_id() < b.job_id(); });
