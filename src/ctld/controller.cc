@@ -17,6 +17,7 @@
 #include "drover/time_format.h"
 #include "job_env.h"
 #include "job_request.h"
+#include "pending_pass.h"
 #include "priority.h"
 #include "record_memory.h"
 #include "scheduler.h"
@@ -210,64 +211,6 @@ void Controller::request_schedule() {
   });
 }
 
-namespace {
-
-// The multifactor priority from the fields it reads (a full or a packed job).
-uint32_t priority_of(const Config& config, int64_t now, int64_t submit_time, int64_t begin_time,
-                     std::string_view partition, int32_t nice, uint32_t priority_request) {
-  PriorityInputs in;
-  in.now = now;
-  in.eligible_time = std::max(submit_time, begin_time);
-  for (const PartitionConfig& p : config.partitions) {
-    in.max_partition_factor = std::max(in.max_partition_factor, p.priority);
-    if (p.name == partition) in.partition_factor = p.priority;
-  }
-  in.nice = nice;
-  in.admin_priority = priority_request;
-  return job_priority(in);
-}
-
-// What a scheduling pass reads and writes of one pending job, so that a full
-// record and a packed one (job_table.h) go through the same decisions.
-struct FullPending {
-  pb::JobRecord& job;
-  uint32_t priority() const { return job.priority(); }
-  void set_priority(uint32_t p) { job.set_priority(p); }
-  std::string_view reason() const { return job.reason(); }
-  void set_reason(std::string_view r) { job.set_reason(std::string(r)); }
-  bool dependency_failed() const { return job.dependency_failed(); }
-  int64_t submit_time() const { return job.submit_time(); }
-  int64_t begin_time() const { return job.spec().begin_time(); }
-  const std::string& partition() const { return job.partition(); }
-  int32_t nice() const { return job.spec().nice(); }
-  uint32_t priority_request() const { return job.spec().priority_request(); }
-  uint32_t time_limit_min() const { return job.spec().time_limit_min(); }
-  const pb::JobSpec& request_spec() const { return job.spec(); }
-};
-
-struct PackedPending {
-  PackedJob& job;
-  StringPool& strings;
-  pb::JobSpec& spec;  // scratch for job_request(): packable() jobs have no -w/-x/-C
-  uint32_t priority() const { return job.priority; }
-  void set_priority(uint32_t p) { job.priority = p; }
-  std::string_view reason() const { return strings.get(job.reason); }
-  void set_reason(std::string_view r) { set_pooled(strings, job.reason, r); }
-  bool dependency_failed() const { return job.dependency_failed; }
-  int64_t submit_time() const { return job.submit_time; }
-  int64_t begin_time() const { return job.begin_time; }
-  const std::string& partition() const { return strings.get(job.partition); }
-  int32_t nice() const { return job.nice; }
-  uint32_t priority_request() const { return job.priority_request; }
-  uint32_t time_limit_min() const { return job.time_limit_min; }
-  const pb::JobSpec& request_spec() const {
-    fill_request_spec(job, spec);
-    return spec;
-  }
-};
-
-}  // namespace
-
 uint32_t Controller::current_priority(const pb::JobRecord& job) const {
   return priority_of(config_, now(), job.submit_time(), job.spec().begin_time(), job.partition(), job.spec().nice(),
                      job.spec().priority_request());
@@ -339,37 +282,7 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
     else if (pb::JobRecord* job = find_job(id)) job->set_expected_start(0);
   }
   reserved_.clear();
-  // One pending job: its priority now, and either a reason it waits or its
-  // request for the scheduler. Packed and full jobs alike (FullPending, PackedPending).
-  auto consider = [&](uint32_t id, auto& job) -> std::optional<SchedJob> {
-    job.set_priority(priority_of(config_, t_now, job.submit_time(), job.begin_time(), job.partition(), job.nice(),
-                                 job.priority_request()));  // age moves it; shown by squeue %Q
-    if (waiting.count(id)) return std::nullopt;
-    auto wait_for = [&](std::string_view reason) {
-      if (job.reason() != reason) job.set_reason(reason);
-      return std::nullopt;
-    };
-    if (job.dependency_failed()) return wait_for("DependencyNeverSatisfied");  // permanent, also after a release
-    if (job.begin_time() > t_now) {
-      wake_at(job.begin_time());
-      return wait_for("BeginTime");
-    }
-    const PartitionConfig* part = config_.find_partition(job.partition());
-    Result<SchedJob> request = part ? job_request(job.request_spec(), config_, *part) : Result<SchedJob>::fail("");
-    // Checked at submit; only a changed configuration gets here.
-    if (!request) return wait_for("BadConstraints");
-    // Submissions over a partition's limits are refused; jobs queued
-    // before a limit was lowered wait, as Slurm shows them.
-    uint32_t limit = job.time_limit_min();
-    if (part->max_time_min && limit > part->max_time_min) return wait_for("PartitionTimeLimit");
-    if (part->max_nodes && request->nodes > part->max_nodes) return wait_for("PartitionNodeLimit");
-    SchedJob sj = std::move(*request);
-    sj.job_id = id;
-    sj.priority = job.priority();
-    sj.partition = part_index[job.partition()];
-    sj.time_limit_s = limit == kInfiniteMinutes || limit == 0 ? kSchedNever : int64_t{limit} * 60;
-    return sj;
-  };
+  PendingPass pass{config_, t_now, part_index};
   std::vector<uint32_t> schedulable;
   index_.schedulable().append_to(schedulable);
   pb::JobSpec request_spec;  // reused for every packed job
@@ -377,7 +290,7 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
     if (PackedJob* packed = jobs_.packed(id)) {  // read and written in place: never unpacked here
       if (packed->priority == 0) continue;
       PackedPending view{*packed, jobs_.strings(), request_spec};
-      std::optional<SchedJob> sj = consider(id, view);
+      std::optional<SchedJob> sj = consider_pending(id, view, waiting.count(id) > 0, pass);
       // metrics: the reason this pass leaves it with
       metrics_->jobs().update_pending(id, view.partition(), view.reason());
       if (sj) snap.pending.push_back(std::move(*sj));
@@ -388,7 +301,7 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
     pb::JobRecord& job = *found;
     OnScopeExit note_reason([&] { note_job(job); });  // metrics: the reason this pass leaves it with
     FullPending view{job};
-    std::optional<SchedJob> request = consider(id, view);
+    std::optional<SchedJob> request = consider_pending(id, view, waiting.count(id) > 0, pass);
     if (!request) continue;
     SchedJob sj = std::move(*request);
     if (!job.array_pending().empty()) {
@@ -409,6 +322,7 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
     }
     snap.pending.push_back(std::move(sj));
   }
+  wake_at(pass.wake_at);  // begin times: the earliest one
   return snap;
 }
 
