@@ -45,6 +45,7 @@ void pack(pb::JobRecord& job, StringPool& strings, PackedJob& out) {
     out.priority_request = spec.priority_request();
     out.nice = spec.nice();
     out.exclusive = spec.exclusive();
+    out.submit_token_hash = spec.submit_token_hash();
     out.name = strings.add(spec.name());
     out.user_name = strings.add(spec.user_name());
     spec.clear_begin_time();
@@ -58,21 +59,19 @@ void pack(pb::JobRecord& job, StringPool& strings, PackedJob& out) {
     spec.clear_priority_request();
     spec.clear_nice();
     spec.clear_exclusive();
+    spec.clear_submit_token_hash();
     spec.clear_name();
     spec.clear_user_name();
   }
-  size_t size = job.ByteSizeLong();
-  out.cold_size = static_cast<uint32_t>(size);
-  out.cold.reset();
-  if (size > 0) {
-    out.cold.reset(new char[size]);
-    job.SerializeWithCachedSizesToArray(reinterpret_cast<uint8_t*>(out.cold.get()));
-  }
+  // One buffer reused for every pack: only the pool keeps a copy.
+  static thread_local std::string bytes;
+  job.SerializeToString(&bytes);
+  out.cold = strings.add(bytes);
 }
 
 bool unpack(const PackedJob& packed, const StringPool& strings, pb::JobRecord& out) {
   // Parse clears `out` first and reuses its strings and submessages.
-  if (!out.ParseFromArray(packed.cold.get(), static_cast<int>(packed.cold_size))) return false;
+  if (!out.ParseFromString(strings.get(packed.cold))) return false;
   out.set_job_id(packed.job_id);
   out.set_uid(packed.uid);
   out.set_gid(packed.gid);
@@ -98,6 +97,7 @@ bool unpack(const PackedJob& packed, const StringPool& strings, pb::JobRecord& o
   spec.set_priority_request(packed.priority_request);
   spec.set_nice(packed.nice);
   spec.set_exclusive(packed.exclusive);
+  spec.set_submit_token_hash(packed.submit_token_hash);
   spec.set_name(strings.get(packed.name));
   spec.set_user_name(strings.get(packed.user_name));
   return true;
@@ -108,6 +108,7 @@ void release_packed(PackedJob& packed, StringPool& strings) {
   strings.release(packed.reason);
   strings.release(packed.name);
   strings.release(packed.user_name);
+  strings.release(packed.cold);
   packed = PackedJob{};
 }
 

@@ -4,8 +4,11 @@
 // job is the fields the hot paths read — the scheduling pass, the metrics'
 // counts, the job index, the dependency index — as plain numbers, its four
 // repeated strings as StringPool numbers, and everything else serialized
-// once into one exact-size buffer (`cold`), with the hot fields cleared
-// before serializing so they are not stored twice.
+// (`cold`), with the hot fields cleared before serializing so they are not
+// stored twice. The cold bytes are interned in the same pool: jobs
+// submitted alike (same directories, host, options: a workflow's thousands
+// of jobs) share one copy, since what differs per job (id, times, token
+// hash, name) is hot.
 //
 // Only a pending job that is not part of an array, has no -w/-x/-C and no
 // undecided dependency is packed (packable()): those read nothing outside
@@ -48,12 +51,11 @@ struct PackedJob {
   uint32_t reason = 0;
   uint32_t name = 0;           // JobSpec.name
   uint32_t user_name = 0;      // JobSpec.user_name
-  uint32_t cold_size = 0;
+  uint32_t cold = 0;           // the rest of the record, serialized
+  uint64_t submit_token_hash = 0;  // JobSpec.submit_token_hash: unique per job, so not cold
   bool exclusive = false;      // JobSpec.exclusive
   bool dependency_done = false;
   bool dependency_failed = false;
-  // The rest of the record, serialized; null when it serializes to nothing.
-  std::unique_ptr<char[]> cold;
 };
 
 // True if `job` may be kept packed (see the header comment).
@@ -69,7 +71,7 @@ void pack(pb::JobRecord& job, StringPool& strings, PackedJob& out);
 // bytes pack() wrote.
 bool unpack(const PackedJob& packed, const StringPool& strings, pb::JobRecord& out);
 
-// Drops the job's string holds and cold bytes; `packed` is empty after.
+// Drops the job's string holds (its cold bytes too); `packed` is empty after.
 void release_packed(PackedJob& packed, StringPool& strings);
 
 // Replaces a pooled string number by the number of `text` (no pool work if

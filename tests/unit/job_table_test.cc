@@ -195,7 +195,9 @@ TEST(PackedJob, RoundTripKeepsEveryField) {
   EXPECT_TRUE(work.reason().empty());
   EXPECT_TRUE(work.spec().name().empty());
   EXPECT_EQ(work.spec().time_limit_min(), 0u);
-  EXPECT_EQ(packed.cold_size, work.ByteSizeLong());
+  EXPECT_EQ(work.spec().submit_token_hash(), 0u);
+  EXPECT_EQ(packed.submit_token_hash, 0x1234567890abcdefull);
+  EXPECT_EQ(pool.get(packed.cold), work.SerializeAsString());
   pb::JobRecord back;
   ASSERT_TRUE(unpack(packed, pool, back));
   EXPECT_EQ(bytes(back), bytes(original));
@@ -204,7 +206,7 @@ TEST(PackedJob, RoundTripKeepsEveryField) {
   EXPECT_EQ(bytes(back), bytes(original));
   release_packed(packed, pool);
   EXPECT_EQ(pool.size(), 0u);
-  EXPECT_EQ(packed.cold, nullptr);
+  EXPECT_EQ(packed.cold, 0u);
 }
 
 TEST(PackedJob, RoundTripOfAWrapJobAndOfAReleasedPayload) {
@@ -221,9 +223,20 @@ TEST(PackedJob, RoundTripOfAWrapJobAndOfAReleasedPayload) {
   EXPECT_EQ(bytes(back), bytes(original));
   EXPECT_EQ(back.spec().env_size(), 0);
   EXPECT_TRUE(back.spec().script().empty());
-  // The cold part of a --wrap job is small: its directories, host and token hash.
-  EXPECT_LT(packed.cold_size, 80u);
+  // The cold part of a --wrap job is small: its directories and host.
+  EXPECT_LT(pool.get(packed.cold).size(), 64u);
+  // Jobs submitted alike share their cold bytes; what differs is hot.
+  pb::JobRecord other = wrap_job(8);
+  PackedJob second;
+  pack(other, pool, second);
+  EXPECT_EQ(second.cold, packed.cold);
+  EXPECT_EQ(pool.holders(packed.cold), 2u);
+  EXPECT_NE(second.submit_token_hash, packed.submit_token_hash);
+  ASSERT_TRUE(unpack(second, pool, back));
+  EXPECT_EQ(bytes(back), bytes(wrap_job(8)));
   release_packed(packed, pool);
+  release_packed(second, pool);
+  EXPECT_EQ(pool.size(), 0u);
 }
 
 TEST(PackedJob, RecordWithoutSpecStaysWithoutSpec) {
@@ -332,8 +345,8 @@ TEST(JobTable, RecoveryPacksAtOnceAndEraseFreesStrings) {
   EXPECT_EQ(table.size(), 101u);
   EXPECT_EQ(table.packed_count(), 100u);
   EXPECT_FALSE(table.needs_repack());
-  // Partition, reason, user and ten names.
-  EXPECT_EQ(table.strings().size(), 13u);
+  // Partition, reason, user, ten names and one shared cold part.
+  EXPECT_EQ(table.strings().size(), 14u);
   uint32_t previous = 0;
   for (const auto& [id, slot] : table) {  // in id order
     EXPECT_GT(id, previous);
