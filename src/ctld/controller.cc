@@ -164,7 +164,7 @@ size_t Controller::node_index(const std::string& name) const {
 
 void Controller::persist(std::vector<pb::JobRecord> records, std::function<void(Status)> done) {
   // Every state change is persisted: the one place the index follows them.
-  pb::JobRecord scratch;  // a packed job is read, not unpacked
+  JobTable::Scratch scratch;  // a packed job is read, not unpacked
   for (const pb::JobRecord& record : records)
     if (const pb::JobRecord* job = jobs_.view(record.job_id(), scratch)) index_.refile(*job);
   store_->set_next_job_id(next_job_id_);

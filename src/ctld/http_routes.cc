@@ -81,7 +81,7 @@ std::string Controller::render_status_page_html() {
   view.refresh_s = kStatusRefreshS;
   view.running = static_cast<int64_t>(counts.running_ids().size());
   view.pending = static_cast<int64_t>(counts.pending_ids().size());
-  pb::JobRecord scratch;  // packed jobs are read, not unpacked
+  JobTable::Scratch scratch;  // packed jobs are read, not unpacked
   auto first_rows = [&](const IdSet& ids, std::vector<StatusJobRow>& rows) {
     ids.for_each([&](uint32_t id) {
       if (rows.size() >= kStatusRows) return;

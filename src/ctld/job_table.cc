@@ -94,18 +94,23 @@ size_t JobTable::repack() {
   return packed;
 }
 
-const pb::JobRecord* JobTable::view(uint32_t id, pb::JobRecord& scratch) const {
+const pb::JobRecord* JobTable::view(uint32_t id, Scratch& scratch) const {
   auto it = slots_.find(id);
   return it == slots_.end() ? nullptr : &view(it->second, scratch);
 }
 
-const pb::JobRecord& JobTable::view(const Slot& slot, pb::JobRecord& scratch) const {
+const pb::JobRecord& JobTable::view(const Slot& slot, Scratch& scratch) const {
   if (slot.full) return *slot.full;
-  if (!unpack(slot.packed, strings_, scratch)) {
-    spdlog::critical("job {}: packed record does not parse", slot.packed.job_id);
-    std::abort();
+  const std::string& cold = strings_.get(slot.packed.cold);
+  if (scratch.cold != &cold) {
+    if (!scratch.record.ParseFromString(cold)) {
+      spdlog::critical("job {}: packed record does not parse", slot.packed.job_id);
+      std::abort();
+    }
+    scratch.cold = &cold;
   }
-  return scratch;
+  unpack_hot(slot.packed, strings_, scratch.record);
+  return scratch.record;
 }
 
 }  // namespace drover

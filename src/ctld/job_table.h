@@ -67,11 +67,20 @@ class JobTable {
   size_t repack();
   bool needs_repack() const { return !unpacked_.empty(); }
 
-  // The record as a read-only copy for a packed slot (filled into `scratch`,
-  // which is returned), or the full record itself. Null if absent.
-  const pb::JobRecord* view(uint32_t id, pb::JobRecord& scratch) const;
+  // Where view() copies packed jobs. Consecutive packed jobs that share
+  // their cold bytes (jobs submitted alike) are parsed once: only the hot
+  // fields are set again. Read `record` only; use one Scratch within one
+  // handler (the pool may reuse a string's slot afterwards).
+  struct Scratch {
+    pb::JobRecord record;
+    const std::string* cold = nullptr;  // the cold bytes `record` was parsed from
+  };
+  // The record as a read-only copy for a packed slot (filled into
+  // `scratch.record`, which is returned), or the full record itself. Null
+  // if absent.
+  const pb::JobRecord* view(uint32_t id, Scratch& scratch) const;
   // The same for one slot of the walk below.
-  const pb::JobRecord& view(const Slot& slot, pb::JobRecord& scratch) const;
+  const pb::JobRecord& view(const Slot& slot, Scratch& scratch) const;
 
   // Ordered by id, for listings and whole-table walks.
   Map::const_iterator begin() const { return slots_.begin(); }

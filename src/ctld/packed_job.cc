@@ -72,6 +72,11 @@ void pack(pb::JobRecord& job, StringPool& strings, PackedJob& out) {
 bool unpack(const PackedJob& packed, const StringPool& strings, pb::JobRecord& out) {
   // Parse clears `out` first and reuses its strings and submessages.
   if (!out.ParseFromString(strings.get(packed.cold))) return false;
+  unpack_hot(packed, strings, out);
+  return true;
+}
+
+void unpack_hot(const PackedJob& packed, const StringPool& strings, pb::JobRecord& out) {
   out.set_job_id(packed.job_id);
   out.set_uid(packed.uid);
   out.set_gid(packed.gid);
@@ -84,7 +89,7 @@ bool unpack(const PackedJob& packed, const StringPool& strings, pb::JobRecord& o
   out.set_reason(strings.get(packed.reason));
   // A record without a spec packs none (its spec fields are all zero): the
   // cold bytes say whether there was one, even an emptied one.
-  if (!out.has_spec()) return true;
+  if (!out.has_spec()) return;
   pb::JobSpec& spec = *out.mutable_spec();
   spec.set_begin_time(packed.begin_time);
   spec.set_mem_mb(packed.mem_mb);
@@ -100,7 +105,6 @@ bool unpack(const PackedJob& packed, const StringPool& strings, pb::JobRecord& o
   spec.set_submit_token_hash(packed.submit_token_hash);
   spec.set_name(strings.get(packed.name));
   spec.set_user_name(strings.get(packed.user_name));
-  return true;
 }
 
 void release_packed(PackedJob& packed, StringPool& strings) {

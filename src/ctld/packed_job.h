@@ -71,6 +71,10 @@ void pack(pb::JobRecord& job, StringPool& strings, PackedJob& out);
 // bytes pack() wrote.
 bool unpack(const PackedJob& packed, const StringPool& strings, pb::JobRecord& out);
 
+// Sets the hot fields of `out`, whose other fields already hold the job's
+// cold bytes parsed (unpack() is the parse and this).
+void unpack_hot(const PackedJob& packed, const StringPool& strings, pb::JobRecord& out);
+
 // Drops the job's string holds (its cold bytes too); `packed` is empty after.
 void release_packed(PackedJob& packed, StringPool& strings);
 

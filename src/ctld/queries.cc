@@ -82,19 +82,19 @@ void Controller::handle_list_jobs(Request& request) {
   std::optional<ListingTableBuilder> table;
   // Packed jobs (job_table.h) are listed from a copy made in `scratch`,
   // never unpacked in place: a listing must not churn the queue's memory.
-  pb::JobRecord scratch;
+  JobTable::Scratch scratch;
   auto take = [&](pb::JobRecord* job) {
     if (table)
       table->add(*job);
-    else if (job == &scratch)
-      listing.push_back(&single_tasks.emplace_back(scratch));
+    else if (job == &scratch.record)
+      listing.push_back(&single_tasks.emplace_back(scratch.record));
     else
       listing.push_back(job);
   };
   auto look = [&](uint32_t id) -> pb::JobRecord* {
     if (!jobs_.packed(id)) return find_job(id);  // full (or absent): nothing to unpack
     jobs_.view(id, scratch);
-    return &scratch;
+    return &scratch.record;
   };
 
   if (f.job_ids().empty()) {
@@ -115,7 +115,7 @@ void Controller::handle_list_jobs(Request& request) {
         pb::JobRecord* job = it->second.full.get();
         if (!job) {
           jobs_.view(it->second, scratch);
-          job = &scratch;
+          job = &scratch.record;
         }
         if (passes(*job)) take(job);
       }

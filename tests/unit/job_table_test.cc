@@ -297,9 +297,9 @@ TEST(JobTable, FindUnpacksInPlaceAndRepackPacksAgain) {
   EXPECT_EQ(table.packed(2), nullptr);
 
   // view() reads without unpacking.
-  pb::JobRecord scratch;
+  JobTable::Scratch scratch;
   const pb::JobRecord* seen = table.view(1, scratch);
-  ASSERT_EQ(seen, &scratch);
+  ASSERT_EQ(seen, &scratch.record);
   EXPECT_EQ(bytes(*seen), bytes(wrap_job(1)));
   EXPECT_NE(table.packed(1), nullptr);
   EXPECT_EQ(table.view(99, scratch), nullptr);
@@ -330,6 +330,30 @@ TEST(JobTable, FindUnpacksInPlaceAndRepackPacksAgain) {
   EXPECT_EQ(table.repack(), 0u);
   EXPECT_NE(table.full(3), nullptr);
   EXPECT_EQ(table.find(99), nullptr);
+}
+
+// Views of packed jobs that share their cold bytes parse them once; each
+// view is still exactly its own job.
+TEST(JobTable, ViewsOfJobsSharingColdBytes) {
+  JobTable table;
+  std::vector<pb::JobRecord> expected;
+  for (uint32_t id = 1; id <= 4; ++id) {
+    pb::JobRecord job = wrap_job(id);
+    if (id == 3) job.mutable_spec()->set_work_dir("/elsewhere");
+    if (id == 4) job.mutable_spec()->set_comment("only here");
+    expected.push_back(job);
+    table.insert_recovered(std::move(job));
+  }
+  ASSERT_EQ(table.packed_count(), 4u);
+  EXPECT_EQ(table.packed(1)->cold, table.packed(2)->cold);
+  EXPECT_NE(table.packed(1)->cold, table.packed(3)->cold);
+  JobTable::Scratch scratch;
+  for (uint32_t id : {1, 2, 2, 3, 1, 4, 2, 1}) {
+    SCOPED_TRACE("job " + std::to_string(id));
+    const pb::JobRecord* seen = table.view(id, scratch);
+    ASSERT_NE(seen, nullptr);
+    EXPECT_EQ(bytes(*seen), bytes(expected[id - 1]));
+  }
 }
 
 TEST(JobTable, RecoveryPacksAtOnceAndEraseFreesStrings) {
