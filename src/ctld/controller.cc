@@ -128,8 +128,8 @@ void Controller::recover() {
   }
   auto ms = [](auto from, auto to) { return std::chrono::duration<double, std::milli>(to - from).count(); };
   spdlog::info("recovered {} jobs ({} pending, {} running or completing; {} older finished ones left to sacct); "
-               "next job id {}; {:.1f} ms (store {:.1f} ms); {} kept packed", jobs_.size(), pending, running, aged, next_job_id_,
-               ms(begun, std::chrono::steady_clock::now()), ms(begun, read), jobs_.packed_count());
+               "next job id {}; {:.1f} ms (store {:.1f} ms); {} kept packed", jobs_.size(), pending, running, aged,
+               next_job_id_, ms(begun, std::chrono::steady_clock::now()), ms(begun, read), jobs_.packed_count());
 }
 
 pb::JobRecord* Controller::find_job(uint32_t job_id) {

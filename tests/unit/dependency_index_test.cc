@@ -146,7 +146,8 @@ TEST_F(DepIndexTest, LargeQueueIsIndexedOnce) {
     add(record(id, id % 3 == 0 ? pb::JOB_COMPLETED : id % 3 == 1 ? pb::JOB_RUNNING : pb::JOB_PENDING, "same"));
   // Parsed once at submit in the controller, so not timed here.
   std::vector<std::pair<const pb::JobRecord*, DepItem>> dependents;
-  for (uint32_t id = 2; id <= kJobs; id += 2) dependents.emplace_back(&job(id), item("afterok:" + std::to_string(id - 1)));
+  for (uint32_t id = 2; id <= kJobs; id += 2)
+    dependents.emplace_back(&job(id), item("afterok:" + std::to_string(id - 1)));
   auto began = std::chrono::steady_clock::now();
   DepIndex index(jobs_, true);
   uint32_t satisfied = 0, blocked = 0;
