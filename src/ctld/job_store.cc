@@ -115,7 +115,13 @@ Result<std::unique_ptr<JobStore>> JobStore::open(const std::string& state_dir,
     return Result<std::unique_ptr<JobStore>>::fail("cannot open " + path + ": " + message);
   }
   // WAL with synchronous=FULL: a commit is on disk when COMMIT returns.
-  for (const char* sql : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", kSchema}) {
+  // Controller memory (issue 6): a 256 KiB page cache instead of SQLite's
+  // 2 MiB. Commits append at the right edge of each B-tree and a start-up
+  // reads once, so a bigger cache bought nothing measurable (submission
+  // and recovery times equal within noise) and cost ~180 B a pending job
+  // at 10,000 until the worker's idle trim released it.
+  for (const char* sql : {"PRAGMA journal_mode=WAL;", "PRAGMA synchronous=FULL;", "PRAGMA cache_size=-256;",
+                          kSchema}) {
     Status s = exec(db, sql);
     if (!s) {
       sqlite3_close(db);

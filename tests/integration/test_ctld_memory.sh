@@ -3,8 +3,8 @@
 # and pending jobs are kept packed (src/ctld/job_table.h). A full record
 # cost ~1.3 KB (and ~6 KB before the environment was released); a packed
 # one ~0.4 KB with everything the controller keeps per job. The bound
-# (700 B at 10,000 jobs, where SQLite's fixed page cache is ~200 B a job)
-# fails if jobs stop being packed and leaves room for allocator noise.
+# (700 B at 10,000 jobs) fails if jobs stop being packed and leaves room
+# for allocator noise and SQLite's page cache (256 KiB, ~25 B a job here).
 source "$(dirname "$0")/lib.sh"
 N=${MEMORY_TEST_JOBS:-10000}
 BOUND=${MEMORY_TEST_BOUND:-700}
