@@ -80,27 +80,17 @@ void Controller::recover() {
   // Jobs past MinJobAge stay in the store for sacct (past_min_job_age below
   // still decides for the records read).
   int64_t finished_before = config_.min_job_age_s ? now() - static_cast<int64_t>(config_.min_job_age_s) : 0;
-  JobStore::Loaded loaded = store_->load(finished_before);
-  auto read = std::chrono::steady_clock::now();
-  if (!loaded.error.empty()) throw std::runtime_error(loaded.error);
-  for (const std::string& line : loaded.quarantined) spdlog::error("quarantined unreadable record: {}", line);
-  next_job_id_ = loaded.next_job_id;
-  for (const pb::NodeAdminState& saved : loaded.nodes) {
-    size_t n = node_index(saved.name());
-    if (n == SIZE_MAX) continue;  // removed from the config since
-    nodes_[n].down = saved.down();
-    nodes_[n].drain = saved.drain();
-    nodes_[n].reason = saved.reason();
-    if (saved.down() || saved.drain())
-      spdlog::info("node {} recovered as {}: {}", saved.name(), saved.down() ? "DOWN" : "DRAIN", saved.reason());
-  }
-  size_t pending = 0, running = 0, aged = loaded.finished_not_read;
-  submit_tokens_.reserve(loaded.jobs.size());
-  for (pb::JobRecord& job : loaded.jobs) {
+  size_t pending = 0, running = 0, aged = 0;
+  std::chrono::steady_clock::duration building{};  // time spent in `take`, not in the store
+  // Each record as the store reads it (one reused message): a pending one is
+  // packed at once, so a restart never holds the whole queue as full records.
+  auto take = [&](pb::JobRecord& job) {
+    auto from = std::chrono::steady_clock::now();
+    OnScopeExit timed([&] { building += std::chrono::steady_clock::now() - from; });
     // Finished long ago: only sacct still shows it, from the store.
     if (past_min_job_age(job, now())) {
       ++aged;
-      continue;
+      return;
     }
     if (job.state() == pb::JOB_PENDING) ++pending;
     if (job_state_is_active(job.state()) || (job_state_is_finished(job.state()) && job.kill_sent())) {
@@ -125,11 +115,27 @@ void Controller::recover() {
     // Ids come in ascending order: each record goes at the end of the
     // table; a pending one is packed straight away (job_table.h).
     jobs_.insert_recovered(std::move(job));
+  };
+  JobStore::Loaded loaded = store_->load(finished_before, take);
+  auto read = std::chrono::steady_clock::now();
+  if (!loaded.error.empty()) throw std::runtime_error(loaded.error);
+  for (const std::string& line : loaded.quarantined) spdlog::error("quarantined unreadable record: {}", line);
+  next_job_id_ = loaded.next_job_id;
+  for (const pb::NodeAdminState& saved : loaded.nodes) {
+    size_t n = node_index(saved.name());
+    if (n == SIZE_MAX) continue;  // removed from the config since
+    nodes_[n].down = saved.down();
+    nodes_[n].drain = saved.drain();
+    nodes_[n].reason = saved.reason();
+    if (saved.down() || saved.drain())
+      spdlog::info("node {} recovered as {}: {}", saved.name(), saved.down() ? "DOWN" : "DRAIN", saved.reason());
   }
-  auto ms = [](auto from, auto to) { return std::chrono::duration<double, std::milli>(to - from).count(); };
+  aged += loaded.finished_not_read;
+  auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
   spdlog::info("recovered {} jobs ({} pending, {} running or completing; {} older finished ones left to sacct); "
                "next job id {}; {:.1f} ms (store {:.1f} ms); {} kept packed", jobs_.size(), pending, running, aged,
-               next_job_id_, ms(begun, std::chrono::steady_clock::now()), ms(begun, read), jobs_.packed_count());
+               next_job_id_, ms(std::chrono::steady_clock::now() - begun), ms(read - begun - building),
+               jobs_.packed_count());
 }
 
 pb::JobRecord* Controller::find_job(uint32_t job_id) {
