@@ -62,7 +62,9 @@ std::string Controller::reload_config(std::vector<std::string>& changes) {
   for (const NodeConfig& n : next.nodes) next_nodes.insert(n.name);
   // Which jobs hold each node that is about to go.
   std::map<std::string, std::vector<uint32_t>> busy_removed;
-  for (const auto& [id, job] : jobs_) {
+  JobTable::Scratch scratch;  // packed jobs are read, not unpacked
+  for (const auto& [id, slot] : jobs_) {
+    const pb::JobRecord& job = jobs_.view(slot, scratch);
     if (occupies_node(job))
       for (const std::string& n : job.nodes())
         if (!next_nodes.count(n)) busy_removed[n].push_back(id);

@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <optional>
+#include <string_view>
 
 #include <spdlog/spdlog.h>
 
@@ -15,6 +17,7 @@
 #include "drover/time_format.h"
 #include "job_env.h"
 #include "job_request.h"
+#include "pending_pass.h"
 #include "priority.h"
 #include "record_memory.h"
 #include "scheduler.h"
@@ -77,27 +80,17 @@ void Controller::recover() {
   // Jobs past MinJobAge stay in the store for sacct (past_min_job_age below
   // still decides for the records read).
   int64_t finished_before = config_.min_job_age_s ? now() - static_cast<int64_t>(config_.min_job_age_s) : 0;
-  JobStore::Loaded loaded = store_->load(finished_before);
-  auto read = std::chrono::steady_clock::now();
-  if (!loaded.error.empty()) throw std::runtime_error(loaded.error);
-  for (const std::string& line : loaded.quarantined) spdlog::error("quarantined unreadable record: {}", line);
-  next_job_id_ = loaded.next_job_id;
-  for (const pb::NodeAdminState& saved : loaded.nodes) {
-    size_t n = node_index(saved.name());
-    if (n == SIZE_MAX) continue;  // removed from the config since
-    nodes_[n].down = saved.down();
-    nodes_[n].drain = saved.drain();
-    nodes_[n].reason = saved.reason();
-    if (saved.down() || saved.drain())
-      spdlog::info("node {} recovered as {}: {}", saved.name(), saved.down() ? "DOWN" : "DRAIN", saved.reason());
-  }
-  size_t pending = 0, running = 0, aged = loaded.finished_not_read;
-  submit_tokens_.reserve(loaded.jobs.size());
-  for (pb::JobRecord& job : loaded.jobs) {
+  size_t pending = 0, running = 0, aged = 0;
+  std::chrono::steady_clock::duration building{};  // time spent in `take`, not in the store
+  // Each record as the store reads it (one reused message): a pending one is
+  // packed at once, so a restart never holds the whole queue as full records.
+  auto take = [&](pb::JobRecord& job) {
+    auto from = std::chrono::steady_clock::now();
+    OnScopeExit timed([&] { building += std::chrono::steady_clock::now() - from; });
     // Finished long ago: only sacct still shows it, from the store.
     if (past_min_job_age(job, now())) {
       ++aged;
-      continue;
+      return;
     }
     if (job.state() == pb::JOB_PENDING) ++pending;
     if (job_state_is_active(job.state()) || (job_state_is_finished(job.state()) && job.kill_sent())) {
@@ -118,18 +111,48 @@ void Controller::recover() {
     track_dependency(job);
     metrics_->jobs().update(job, /*restored=*/true);
     job.clear_expected_start();  // the first pass decides reservations afresh
-    // Ids come in ascending order: each record goes at the end of the map.
-    index_.add(jobs_.emplace_hint(jobs_.end(), id, std::move(job))->second);
+    index_.add(job);
+    // Ids come in ascending order: each record goes at the end of the
+    // table; a pending one is packed straight away (job_table.h).
+    jobs_.insert_recovered(std::move(job));
+  };
+  JobStore::Loaded loaded = store_->load(finished_before, take);
+  auto read = std::chrono::steady_clock::now();
+  if (!loaded.error.empty()) throw std::runtime_error(loaded.error);
+  for (const std::string& line : loaded.quarantined) spdlog::error("quarantined unreadable record: {}", line);
+  next_job_id_ = loaded.next_job_id;
+  for (const pb::NodeAdminState& saved : loaded.nodes) {
+    size_t n = node_index(saved.name());
+    if (n == SIZE_MAX) continue;  // removed from the config since
+    nodes_[n].down = saved.down();
+    nodes_[n].drain = saved.drain();
+    nodes_[n].reason = saved.reason();
+    if (saved.down() || saved.drain())
+      spdlog::info("node {} recovered as {}: {}", saved.name(), saved.down() ? "DOWN" : "DRAIN", saved.reason());
   }
-  auto ms = [](auto from, auto to) { return std::chrono::duration<double, std::milli>(to - from).count(); };
+  aged += loaded.finished_not_read;
+  auto ms = [](auto d) { return std::chrono::duration<double, std::milli>(d).count(); };
   spdlog::info("recovered {} jobs ({} pending, {} running or completing; {} older finished ones left to sacct); "
-               "next job id {}; {:.1f} ms (store {:.1f} ms)", jobs_.size(), pending, running, aged, next_job_id_,
-               ms(begun, std::chrono::steady_clock::now()), ms(begun, read));
+               "next job id {}; {:.1f} ms (store {:.1f} ms); {} kept packed", jobs_.size(), pending, running, aged,
+               next_job_id_, ms(std::chrono::steady_clock::now() - begun), ms(read - begun - building),
+               jobs_.packed_count());
 }
 
 pb::JobRecord* Controller::find_job(uint32_t job_id) {
-  auto it = jobs_.find(job_id);
-  return it == jobs_.end() ? nullptr : &it->second;
+  pb::JobRecord* job = jobs_.find(job_id);
+  if (jobs_.needs_repack()) schedule_repack();
+  return job;
+}
+
+void Controller::schedule_repack() {
+  if (repack_posted_) return;
+  repack_posted_ = true;
+  // After the handler that unpacked: its pointers stay valid until it returns.
+  asio::post(io_, [this] {
+    repack_posted_ = false;
+    size_t packed = jobs_.repack();
+    if (packed > 0) spdlog::trace("{} pending jobs packed again", packed);
+  });
 }
 
 std::vector<uint32_t> Controller::node_holders() const {
@@ -147,8 +170,9 @@ size_t Controller::node_index(const std::string& name) const {
 
 void Controller::persist(std::vector<pb::JobRecord> records, std::function<void(Status)> done) {
   // Every state change is persisted: the one place the index follows them.
+  JobTable::Scratch scratch;  // a packed job is read, not unpacked
   for (const pb::JobRecord& record : records)
-    if (const pb::JobRecord* job = find_job(record.job_id())) index_.refile(*job);
+    if (const pb::JobRecord* job = jobs_.view(record.job_id(), scratch)) index_.refile(*job);
   store_->set_next_job_id(next_job_id_);
   for (const pb::JobRecord& record : records) note_job(record);
   JobStore::Write write;
@@ -194,16 +218,8 @@ void Controller::request_schedule() {
 }
 
 uint32_t Controller::current_priority(const pb::JobRecord& job) const {
-  PriorityInputs in;
-  in.now = now();
-  in.eligible_time = std::max(job.submit_time(), job.spec().begin_time());
-  for (const PartitionConfig& p : config_.partitions) {
-    in.max_partition_factor = std::max(in.max_partition_factor, p.priority);
-    if (p.name == job.partition()) in.partition_factor = p.priority;
-  }
-  in.nice = job.spec().nice();
-  in.admin_priority = job.spec().priority_request();
-  return job_priority(in);
+  return priority_of(config_, now(), job.submit_time(), job.spec().begin_time(), job.partition(), job.spec().nice(),
+                     job.spec().priority_request());
 }
 
 std::string Controller::unavailable_nodes_reason(const pb::JobRecord& job) const {
@@ -267,50 +283,33 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
   }
   std::unordered_set<uint32_t> waiting = evaluate_dependencies(changed);
   // Reservations are set again by this pass; held jobs are not in it.
-  for (uint32_t id : reserved_)
-    if (pb::JobRecord* job = find_job(id)) job->set_expected_start(0);
+  for (uint32_t id : reserved_) {
+    if (PackedJob* packed = jobs_.packed(id)) packed->expected_start = 0;
+    else if (pb::JobRecord* job = find_job(id)) job->set_expected_start(0);
+  }
   reserved_.clear();
+  PendingPass pass{config_, t_now, part_index};
   std::vector<uint32_t> schedulable;
   index_.schedulable().append_to(schedulable);
+  pb::JobSpec request_spec;  // reused for every packed job
   for (uint32_t id : schedulable) {
+    if (PackedJob* packed = jobs_.packed(id)) {  // read and written in place: never unpacked here
+      if (packed->priority == 0) continue;
+      PackedPending view{*packed, jobs_.strings(), request_spec};
+      std::optional<SchedJob> sj = consider_pending(id, view, waiting.count(id) > 0, pass);
+      // metrics: the reason this pass leaves it with
+      metrics_->jobs().update_pending(id, view.partition(), view.reason());
+      if (sj) snap.pending.push_back(std::move(*sj));
+      continue;
+    }
     pb::JobRecord* found = find_job(id);
     if (!found || found->state() != pb::JOB_PENDING || found->priority() == 0) continue;
     pb::JobRecord& job = *found;
-    job.set_priority(current_priority(job));  // age moves it; shown by squeue %Q
     OnScopeExit note_reason([&] { note_job(job); });  // metrics: the reason this pass leaves it with
-    if (waiting.count(id)) continue;
-    if (job.dependency_failed()) {  // permanent, also after a release
-      if (job.reason() != "DependencyNeverSatisfied") job.set_reason("DependencyNeverSatisfied");
-      continue;
-    }
-    if (job.spec().begin_time() > t_now) {
-      if (job.reason() != "BeginTime") job.set_reason("BeginTime");
-      wake_at(job.spec().begin_time());
-      continue;
-    }
-    const PartitionConfig* part = config_.find_partition(job.partition());
-    Result<SchedJob> request = part ? job_request(job.spec(), config_, *part) : Result<SchedJob>::fail("");
-    if (!request) {
-      // Checked at submit; only a changed configuration gets here.
-      if (job.reason() != "BadConstraints") job.set_reason("BadConstraints");
-      continue;
-    }
-    // Submissions over a partition's limits are refused; jobs queued
-    // before a limit was lowered wait, as Slurm shows them.
-    uint32_t limit = job.spec().time_limit_min();
-    if (part->max_time_min && limit > part->max_time_min) {
-      job.set_reason("PartitionTimeLimit");
-      continue;
-    }
-    if (part->max_nodes && request->nodes > part->max_nodes) {
-      job.set_reason("PartitionNodeLimit");
-      continue;
-    }
+    FullPending view{job};
+    std::optional<SchedJob> request = consider_pending(id, view, waiting.count(id) > 0, pass);
+    if (!request) continue;
     SchedJob sj = std::move(*request);
-    sj.job_id = id;
-    sj.priority = job.priority();
-    sj.partition = part_index[job.partition()];
-    sj.time_limit_s = limit == kInfiniteMinutes || limit == 0 ? kSchedNever : int64_t{limit} * 60;
     if (!job.array_pending().empty()) {
       uint64_t pending = 0;
       for (const pb::TaskRange& r : job.array_pending()) pending += uint64_t{r.last()} - r.first() + 1;
@@ -329,6 +328,7 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
     }
     snap.pending.push_back(std::move(sj));
   }
+  wake_at(pass.wake_at);  // begin times: the earliest one
   return snap;
 }
 
@@ -344,17 +344,27 @@ void Controller::run_schedule() {
   SchedSnapshot snap = schedule_snapshot(changed);
   if (!changed.empty()) persist(std::move(changed));
   SchedPlan plan = schedule(std::move(snap));
-  for (const SchedWait& wait : plan.waits)
-    if (pb::JobRecord* job = find_job(wait.job_id)) {
+  for (const SchedWait& wait : plan.waits) {
+    if (PackedJob* packed = jobs_.packed(wait.job_id)) {
+      // A packed job has no -w, so no node list to name.
+      set_pooled(jobs_.strings(), packed->reason, wait.reason);
+      metrics_->jobs().update_pending(wait.job_id, jobs_.strings().get(packed->partition),
+                                      jobs_.strings().get(packed->reason));
+    } else if (pb::JobRecord* job = find_job(wait.job_id)) {
       job->set_reason(wait.reason == "ReqNodeNotAvail" ? unavailable_nodes_reason(*job) : wait.reason);
       note_job(*job);
     }
-  for (const SchedReservation& r : plan.reservations)
-    if (pb::JobRecord* job = find_job(r.job_id)) {
-      job->set_expected_start(r.start_time);
+  }
+  for (const SchedReservation& r : plan.reservations) {
+    PackedJob* packed = jobs_.packed(r.job_id);
+    pb::JobRecord* job = packed ? nullptr : find_job(r.job_id);
+    if (packed) packed->expected_start = r.start_time;
+    else if (job) job->set_expected_start(r.start_time);
+    if (packed || job) {
       reserved_.push_back(r.job_id);
       spdlog::debug("job {} holds a reservation of {} node(s) from {}", r.job_id, r.nodes.size(), r.start_time);
     }
+  }
   for (const SchedStart& start : plan.starts) {
     if (start.backfilled) spdlog::info("job {} backfilled", start.job_id);
     start_job(start.job_id, start.nodes, start.cpus_per_node, start.mem_per_node_mb);
@@ -393,7 +403,7 @@ void Controller::start_job(uint32_t job_id, const std::vector<size_t>& nodes, ui
       task_record.mutable_spec()->clear_env();
       task_record.set_job_id(next_job_id_++);
       changed.push_back(*meta);
-      job = &jobs_.emplace(task_record.job_id(), std::move(task_record)).first->second;
+      job = &jobs_.insert(std::move(task_record));
       index_.add(*job);
     }
     job->set_is_array_task(true);

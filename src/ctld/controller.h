@@ -29,6 +29,7 @@
 #include "http_server.h"
 #include "job_index.h"
 #include "job_store.h"
+#include "job_table.h"
 #include "metrics.h"
 #include "scheduler.h"
 #include "submit_tokens.h"
@@ -201,6 +202,10 @@ class Controller {
   void persist(std::vector<pb::JobRecord> records, std::function<void(Status)> done = nullptr);
   // Saves a node's DOWN/DRAIN state and reason.
   void persist_node(size_t node);
+  // The full record, unpacked in place if the job was packed (job_table.h).
+  // Valid until the current handler returns: across a co_await, a store
+  // write's completion, a posted callback or a timer, keep the id and find
+  // the job again.
   pb::JobRecord* find_job(uint32_t job_id);
   // Ids of the jobs that may hold nodes (running, suspended, completing),
   // from the index: node events look at these, not at every job.
@@ -226,7 +231,9 @@ class Controller {
   std::set<uint32_t> admin_uids_;  // resolved from the config at start
   std::set<uint32_t> admin_gids_;
 
-  std::map<uint32_t, pb::JobRecord> jobs_;  // by job id; ordered for stable listings
+  // By job id; ordered for stable listings. Pending jobs are kept packed
+  // (job_table.h): find_job() unpacks, schedule_repack() packs again.
+  JobTable jobs_;
   SubmitTokens submit_tokens_;  // sbatch's token -> job id (submit_tokens.h)
   uint32_t next_job_id_ = 1;
   std::vector<NodeRuntime> nodes_;          // parallel to config_.nodes
@@ -269,6 +276,10 @@ class Controller {
   int64_t last_timed_pass_s_ = 0;
   // Pending jobs holding a backfill reservation (expected_start) since the last pass.
   std::vector<uint32_t> reserved_;
+  // Controller memory (issue 6, job_table.h): packs the records find_job()
+  // unpacked once the current handler is done; posted at most once at a time.
+  void schedule_repack();
+  bool repack_posted_ = false;
   // Arrays and large queues: jobs_ by user, partition, array and state
   // class (job_index.h). add() where a record enters jobs_, refile() in
   // persist(), remove() where one leaves.

@@ -45,6 +45,9 @@ std::unordered_set<uint32_t> Controller::evaluate_dependencies(std::vector<pb::J
   bool singletons = false;
   for (const auto& [id, dep] : dependencies_)
     for (const DepItem& item : dep.items) singletons = singletons || item.type == DepType::kSingleton;
+  // The dependents are full records (packable() keeps them so); make sure,
+  // since an unpack while the index lives could free a pooled name it views.
+  for (const auto& [id, dep] : dependencies_) find_job(id);
   DepIndex index(jobs_, singletons);
   std::vector<uint32_t> decided;
   for (auto& [id, dep] : dependencies_) {

@@ -72,8 +72,35 @@ DepTarget DepIndex::of_record(const pb::JobRecord& job) {
   return t;
 }
 
-DepIndex::DepIndex(const std::map<uint32_t, pb::JobRecord>& jobs, bool with_singletons) : jobs_(jobs) {
-  for (const auto& [id, job] : jobs) {
+DepTarget DepIndex::of_packed() {
+  DepTarget t;
+  t.known = true;
+  t.pending = 1;  // packed: pending, and not an array
+  return t;
+}
+
+void DepIndex::add_name(uint32_t id, uint32_t uid, std::string_view name, const DepTarget& t) {
+  if (!t.running && !t.pending) return;
+  SameName& same = names_[NameKey{uid, name}];
+  if (t.running) ++same.running;
+  if (t.pending) {
+    if (same.first_pending == 0 || id < same.first_pending) {
+      same.second_pending = same.first_pending;
+      same.first_pending = id;
+    } else if (same.second_pending == 0 || id < same.second_pending) {
+      same.second_pending = id;
+    }
+  }
+}
+
+DepIndex::DepIndex(const JobTable& jobs, bool with_singletons) : jobs_(jobs) {
+  for (const auto& [id, slot] : jobs) {
+    if (!slot.full) {
+      if (with_singletons)
+        add_name(id, slot.packed.uid, jobs.strings().get(slot.packed.name), of_packed());
+      continue;
+    }
+    const pb::JobRecord& job = *slot.full;
     DepTarget t = of_record(job);
     if (job.array_job_id() != 0) {
       ArrayTasks& array = arrays_[job.array_job_id()];
@@ -86,18 +113,7 @@ DepIndex::DepIndex(const std::map<uint32_t, pb::JobRecord>& jobs, bool with_sing
         for (const pb::TaskRange& r : job.array_pending()) array.not_ok.add_range(r.first(), r.last());
       }
     }
-    if (with_singletons && (t.running || t.pending)) {
-      SameName& same = names_[NameKey{job.uid(), job.spec().name()}];
-      if (t.running) ++same.running;
-      if (t.pending) {
-        if (same.first_pending == 0 || id < same.first_pending) {
-          same.second_pending = same.first_pending;
-          same.first_pending = id;
-        } else if (same.second_pending == 0 || id < same.second_pending) {
-          same.second_pending = id;
-        }
-      }
-    }
+    if (with_singletons) add_name(id, job.uid(), job.spec().name(), t);
   }
 }
 
@@ -107,9 +123,8 @@ DepTarget DepIndex::target(const DepItem& item) const {
   if (item.task) {
     if (auto it = tasks_.find(task_key(item.job_id, *item.task)); it != tasks_.end()) return of_record(*it->second);
     // Not started yet: still in the array's pending set.
-    auto meta = jobs_.find(item.job_id);
-    if (meta != jobs_.end() && meta->second.array_job_id() == item.job_id &&
-        pending_tasks(meta->second).contains(*item.task)) {
+    const pb::JobRecord* meta = jobs_.full(item.job_id);  // an array's record is never packed
+    if (meta && meta->array_job_id() == item.job_id && pending_tasks(*meta).contains(*item.task)) {
       DepTarget t;
       t.known = true;
       t.pending = 1;
@@ -118,8 +133,8 @@ DepTarget DepIndex::target(const DepItem& item) const {
     return {};  // no such task in memory: satisfied
   }
   if (auto it = arrays_.find(item.job_id); it != arrays_.end()) return it->second.total;
-  auto it = jobs_.find(item.job_id);
-  return it == jobs_.end() ? DepTarget{} : of_record(it->second);
+  if (const pb::JobRecord* job = jobs_.full(item.job_id)) return of_record(*job);
+  return jobs_.packed(item.job_id) ? of_packed() : DepTarget{};
 }
 
 bool DepIndex::singleton_blocked(const pb::JobRecord& job) const {

@@ -4,7 +4,8 @@
 // queue again: per array the aggregate of its tasks, array tasks by
 // (array id, task id), and per (user, name) the running and the two
 // earliest pending jobs for singletons. Pure; lives only during one pass
-// and keeps pointers into the records it was built from.
+// and keeps pointers into the records it was built from. Packed jobs
+// (job_table.h) are read as they are: each is one pending job.
 #pragma once
 #include <cstdint>
 #include <map>
@@ -15,6 +16,7 @@
 #include "drover.pb.h"
 #include "drover/array_spec.h"
 #include "drover/dependency.h"
+#include "job_table.h"
 
 namespace drover {
 
@@ -22,7 +24,7 @@ class DepIndex {
  public:
   // `with_singletons`: also index (user, name) pairs; skipped when no
   // dependency is a singleton, since it costs a string per live job.
-  DepIndex(const std::map<uint32_t, pb::JobRecord>& jobs, bool with_singletons);
+  DepIndex(const JobTable& jobs, bool with_singletons);
 
   // The state of an item's target (a job, an array task, or a whole array).
   DepTarget target(const DepItem& item) const;
@@ -64,8 +66,10 @@ class DepIndex {
   };
 
   static DepTarget of_record(const pb::JobRecord& job);
+  static DepTarget of_packed();
+  void add_name(uint32_t id, uint32_t uid, std::string_view name, const DepTarget& t);
 
-  const std::map<uint32_t, pb::JobRecord>& jobs_;
+  const JobTable& jobs_;
   std::unordered_map<uint32_t, ArrayTasks> arrays_;
   std::unordered_map<uint64_t, const pb::JobRecord*> tasks_;  // (array id << 32 | task) -> started task
   std::unordered_map<NameKey, SameName, NameKeyHash> names_;

@@ -81,10 +81,11 @@ std::string Controller::render_status_page_html() {
   view.refresh_s = kStatusRefreshS;
   view.running = static_cast<int64_t>(counts.running_ids().size());
   view.pending = static_cast<int64_t>(counts.pending_ids().size());
+  JobTable::Scratch scratch;  // packed jobs are read, not unpacked
   auto first_rows = [&](const IdSet& ids, std::vector<StatusJobRow>& rows) {
     ids.for_each([&](uint32_t id) {
       if (rows.size() >= kStatusRows) return;
-      if (const pb::JobRecord* job = find_job(id)) rows.push_back(job_row(*job, t));
+      if (const pb::JobRecord* job = jobs_.view(id, scratch)) rows.push_back(job_row(*job, t));
     });
   };
   first_rows(counts.running_ids(), view.running_rows);

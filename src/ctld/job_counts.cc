@@ -35,18 +35,31 @@ void JobCounts::update(const pb::JobRecord& job, bool restored) {
   now.state = intern(job_is_completing(job) ? std::string_view("COMPLETING") : job_state_long(job.state()));
   now.partition = intern(job.partition());
   now.finished = job_state_is_finished(job.state());
+  if (job.state() == pb::JOB_PENDING) now.reason = intern_reason(job.reason());
+  apply(job.job_id(), now, job.state(), job.is_array_task(), restored);
+}
+
+void JobCounts::update_pending(uint32_t job_id, std::string_view partition, std::string_view reason) {
+  Entry now;
+  now.state = intern(job_state_long(pb::JOB_PENDING));
+  now.partition = intern(partition);
+  now.reason = intern_reason(reason);
+  apply(job_id, now, pb::JOB_PENDING, /*is_array_task=*/false, /*restored=*/false);
+}
+
+uint32_t JobCounts::intern_reason(std::string_view reason) {
   // The reason's name only: "ReqNodeNotAvail, UnavailableNodes:n[3-4]" would
   // make a label value per node set.
-  if (job.state() == pb::JOB_PENDING)
-    now.reason = intern(job.reason().empty() ? std::string_view("None")
-                                             : std::string_view(job.reason()).substr(0, job.reason().find(',')));
-  uint32_t id = job.job_id();
+  return intern(reason.empty() ? std::string_view("None") : reason.substr(0, reason.find(',')));
+}
+
+void JobCounts::apply(uint32_t id, const Entry& now, pb::JobState state, bool is_array_task, bool restored) {
   auto it = jobs_.find(id);
   bool was_finished = false;
   if (it == jobs_.end()) {
     // A new record that is pending was submitted; one that starts out
     // running is an array task split off its array's record.
-    if (!restored && job.state() == pb::JOB_PENDING && !job.is_array_task()) ++submissions_[job.partition()];
+    if (!restored && state == pb::JOB_PENDING && !is_array_task) ++submissions_[label(now.partition)];
     it = jobs_.emplace(id, Entry{}).first;
   } else {
     const Entry& before = it->second;
@@ -59,14 +72,14 @@ void JobCounts::update(const pb::JobRecord& job, bool restored) {
   bool ended = now.finished && !was_finished;
   if (ended) {
     // COMPLETING is counted under the state the job ended in.
-    if (!restored) ++completions_[{job.partition(), std::string(job_state_long(job.state()))}];
+    if (!restored) ++completions_[{label(now.partition), std::string(job_state_long(state))}];
     recent_finished_.erase(std::remove(recent_finished_.begin(), recent_finished_.end(), id), recent_finished_.end());
     recent_finished_.push_front(id);
     if (recent_finished_.size() > kRecent) recent_finished_.pop_back();
   }
-  if (job.state() == pb::JOB_PENDING) pending_ids_.insert(id);
+  if (state == pb::JOB_PENDING) pending_ids_.insert(id);
   else pending_ids_.erase(id);
-  if (job_state_is_active(job.state())) running_ids_.insert(id);
+  if (job_state_is_active(state)) running_ids_.insert(id);
   else running_ids_.erase(id);
   it->second = now;
 }

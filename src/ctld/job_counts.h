@@ -37,6 +37,9 @@ class JobCounts {
 
   // `restored`: loaded at start-up; neither a submission nor a completion.
   void update(const pb::JobRecord& job, bool restored = false);
+  // The same for a pending job that is not an array task, from its fields
+  // (a packed job, job_table.h: no record to read).
+  void update_pending(uint32_t job_id, std::string_view partition, std::string_view reason);
   void forget(uint32_t job_id);
   // Makes these series exist at zero, so they do not appear from nowhere.
   void seed(const std::string& partition);
@@ -70,6 +73,9 @@ class JobCounts {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   void add(const Entry& e, int64_t delta);
+  uint32_t intern_reason(std::string_view reason);
+  // Moves the job's counts to `now`.
+  void apply(uint32_t id, const Entry& now, pb::JobState state, bool is_array_task, bool restored);
   // The number of a label (state, partition or reason name), added if new.
   // Bounded: states, configured partitions and reason names.
   uint32_t intern(std::string_view label);

@@ -70,7 +70,14 @@ class JobStore {
   // seconds; 0: none) are past MinJobAge and only sacct still shows them, so
   // they are not read at all (array records are, the caller decides). A
   // store keeping months of accounting no longer makes start-up slow.
-  Loaded load(int64_t finished_before = 0);
+  //
+  // With `each`, records are not collected in Loaded::jobs: each is parsed
+  // into one reused message and handed to `each` (which may read it or
+  // move from it; the message is reused for the next row), so a restart
+  // never holds every record parsed at once (issue 6: the controller packs
+  // pending ones as they come). Records of the old layout come last, once
+  // their scripts are moved to the payload table.
+  Loaded load(int64_t finished_before = 0, const std::function<void(pb::JobRecord&)>& each = nullptr);
 
   void write(Write write);
 

@@ -87,11 +87,21 @@ void Controller::handle_list_jobs(Request& request) {
   // see kAhead below), with only the columns squeue asked for.
   bool as_table = request.message.list_jobs().as_table() && !f.accounting();
   std::optional<ListingTableBuilder> table;
+  // Packed jobs (job_table.h) are listed from a copy made in `scratch`,
+  // never unpacked in place: a listing must not churn the queue's memory.
+  JobTable::Scratch scratch;
   auto take = [&](pb::JobRecord* job) {
     if (table)
       table->add(*job);
+    else if (job == &scratch.record)
+      listing.push_back(&single_tasks.emplace_back(scratch.record));
     else
       listing.push_back(job);
+  };
+  auto look = [&](uint32_t id) -> pb::JobRecord* {
+    if (!jobs_.packed(id)) return find_job(id);  // full (or absent): nothing to unpack
+    jobs_.view(id, scratch);
+    return &scratch.record;
   };
 
   if (f.job_ids().empty()) {
@@ -121,6 +131,13 @@ void Controller::handle_list_jobs(Request& request) {
       }
       if (found - settled == kAhead) settle();
     };
+    // A packed job is listed from its view in `scratch`, one at a time:
+    // the records waiting ahead go first, so the listing stays in order.
+    auto take_view = [&](const auto& job) {
+      while (settled < found) settle();
+      jobs_.view(job, scratch);
+      if (passes(scratch.record)) take(&scratch.record);
+    };
     if (ids.size() * 4 >= jobs_.size() && std::is_sorted(ids.begin(), ids.end())) {
       // Most of the table (a plain squeue): one walk along the ordered map
       // instead of a descent through it per id.
@@ -128,11 +145,19 @@ void Controller::handle_list_jobs(Request& request) {
       for (uint32_t id : ids) {
         while (it != jobs_.end() && it->first < id) ++it;
         if (it == jobs_.end()) break;
-        if (it->first == id) find(&it->second);
+        if (it->first != id) continue;
+        if (pb::JobRecord* job = it->second.full.get())
+          find(job);
+        else
+          take_view(it->second);
       }
     } else {
-      for (uint32_t id : ids)
-        if (pb::JobRecord* job = find_job(id)) find(job);
+      for (uint32_t id : ids) {
+        if (jobs_.packed(id))
+          take_view(id);
+        else if (pb::JobRecord* job = find_job(id))
+          find(job);
+      }
     }
     while (settled < found) settle();
   }
@@ -145,14 +170,15 @@ void Controller::handle_list_jobs(Request& request) {
     const IdSet* array = index_.array_records(id);
     if (!task_id) {
       // The job itself, or every record of the array with this id.
-      if (pb::JobRecord* job = find_job(id)) {
+      if (pb::JobRecord* job = look(id)) {
         any_known = true;
         if (passes(*job) && listed.insert(id).second) take(job);
       }
       if (array) {
         array->for_each([&](uint32_t record_id) {
-          pb::JobRecord* job = find_job(record_id);
-          if (!job || record_id == id) return;
+          if (record_id == id) return;
+          pb::JobRecord* job = look(record_id);
+          if (!job) return;
           any_known = true;
           if (passes(*job) && listed.insert(record_id).second) take(job);
         });
@@ -162,7 +188,7 @@ void Controller::handle_list_jobs(Request& request) {
     if (!array) continue;
     uint32_t task = *task_id;
     array->for_each([&](uint32_t record_id) {
-      pb::JobRecord* job = find_job(record_id);
+      pb::JobRecord* job = look(record_id);
       if (!job) return;
       if (job->is_array_task() && job->array_task_id() == task) {
         any_known = true;
@@ -228,7 +254,7 @@ void Controller::answer_from_accounting(const std::shared_ptr<Session>& session,
     };
     // Jobs still in memory were answered from memory, as they are now.
     for (pb::JobRecord& job : stored)
-      if (!listed.count(job.job_id()) && !jobs_.count(job.job_id()) && wanted(job) && passes_filter(filter, job))
+      if (!listed.count(job.job_id()) && !jobs_.contains(job.job_id()) && wanted(job) && passes_filter(filter, job))
         *out->add_jobs() = listing_copy(job);
     std::sort(out->mutable_jobs()->begin(), out->mutable_jobs()->end(),
               [](const pb::JobRecord& a, const pb::JobRecord& b) { return a.job_id() < b.job_id(); });

@@ -33,20 +33,20 @@ void Controller::purge_old_jobs() {
   // jobs it drops, not the jobs in memory (MinJobAge=0 keeps them all).
   if (config_.min_job_age_s > 0) {
     index_.pop_finished_before(t - static_cast<int64_t>(config_.min_job_age_s), [&](uint32_t id) {
-      auto it = jobs_.find(id);
-      if (it == jobs_.end() || !past_min_job_age(it->second, t)) return;  // requeued, or ended again later
-      spdlog::debug("job {}: finished {} s ago, dropped from memory (min_job_age_s)", id, t - it->second.end_time());
-      submit_tokens_.remove(it->second.spec().submit_token_hash(), id);
-      spools.insert(it->second.array_job_id() ? it->second.array_job_id() : id);
-      index_.remove(it->second);
+      const pb::JobRecord* job = jobs_.full(id);  // finished: never packed
+      if (!job || !past_min_job_age(*job, t)) return;  // requeued, or ended again later
+      spdlog::debug("job {}: finished {} s ago, dropped from memory (min_job_age_s)", id, t - job->end_time());
+      submit_tokens_.remove(job->spec().submit_token_hash(), id);
+      spools.insert(job->array_job_id() ? job->array_job_id() : id);
+      index_.remove(*job);
       metrics_->jobs().forget(id);
-      jobs_.erase(it);
+      jobs_.erase(id);
       ++dropped;
     });
   }
   // An array's tasks share its spool: it goes with the last of its records.
   for (auto it = spools.begin(); it != spools.end();) {
-    if (jobs_.count(*it) || index_.array_records(*it)) it = spools.erase(it);
+    if (jobs_.contains(*it) || index_.array_records(*it)) it = spools.erase(it);
     else ++it;
   }
   if (!spools.empty()) {

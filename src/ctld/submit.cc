@@ -177,9 +177,10 @@ void Controller::handle_submit(Request& request) {
                  job.array_job_id() ? " (array " + job.spec().array_spec() + ")" : "");
     submit_tokens_.add(job.spec().submit_token_hash(), id);
     track_dependency(job);
-    pb::JobRecord& entered = jobs_.emplace(id, std::move(job)).first->second;
+    pb::JobRecord& entered = jobs_.insert(std::move(job));
     index_.add(entered);
     note_job(entered);
+    if (jobs_.needs_repack()) schedule_repack();  // packed once this handler is done
     pb::Message reply_msg;
     reply_msg.mutable_submit_reply()->set_job_id(id);
     reply(request, reply_msg);

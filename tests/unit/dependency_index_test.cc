@@ -41,8 +41,9 @@ DepItem item(const std::string& text) { return parse_dependency(text)->items[0];
 
 class DepIndexTest : public ::testing::Test {
  protected:
-  void add(pb::JobRecord job) { jobs_[job.job_id()] = std::move(job); }
-  std::map<uint32_t, pb::JobRecord> jobs_;
+  void add(pb::JobRecord job) { jobs_.insert(std::move(job)); }
+  pb::JobRecord& job(uint32_t id) { return *jobs_.find(id); }
+  JobTable jobs_;
 };
 
 TEST_F(DepIndexTest, PlainJobsAndUnknownIds) {
@@ -97,17 +98,34 @@ TEST_F(DepIndexTest, SingletonWaitsForEarlierAndRunningJobsOfSameUserAndName) {
   add(record(4, pb::JOB_PENDING, "w", 2000));   // another user
   add(record(5, pb::JOB_PENDING, "other"));
   DepIndex index(jobs_, true);
-  EXPECT_FALSE(index.singleton_blocked(jobs_[2]));  // earliest, nothing running
-  EXPECT_TRUE(index.singleton_blocked(jobs_[3]));   // 2 is earlier
-  EXPECT_FALSE(index.singleton_blocked(jobs_[4]));
-  EXPECT_FALSE(index.singleton_blocked(jobs_[5]));
+  EXPECT_FALSE(index.singleton_blocked(job(2)));  // earliest, nothing running
+  EXPECT_TRUE(index.singleton_blocked(job(3)));   // 2 is earlier
+  EXPECT_FALSE(index.singleton_blocked(job(4)));
+  EXPECT_FALSE(index.singleton_blocked(job(5)));
 
-  jobs_[2].set_state(pb::JOB_RUNNING);
+  job(2).set_state(pb::JOB_RUNNING);
   add(record(6, pb::JOB_PENDING, "late"));
   add(record(7, pb::JOB_RUNNING, "late"));          // a later job that already runs also blocks
   DepIndex again(jobs_, true);
-  EXPECT_TRUE(again.singleton_blocked(jobs_[3]));
-  EXPECT_TRUE(again.singleton_blocked(jobs_[6]));
+  EXPECT_TRUE(again.singleton_blocked(job(3)));
+  EXPECT_TRUE(again.singleton_blocked(job(6)));
+}
+
+// Packed jobs (job_table.h) are read without unpacking: a pending target,
+// and a pending holder of a singleton name.
+TEST_F(DepIndexTest, PackedJobsArePendingTargetsAndSingletonHolders) {
+  add(record(2, pb::JOB_PENDING, "w"));
+  pb::JobRecord dependent = record(3, pb::JOB_PENDING, "w");
+  dependent.mutable_spec()->set_dependency("singleton");  // undecided: kept full
+  add(dependent);
+  ASSERT_EQ(jobs_.repack(), 1u);
+  ASSERT_NE(jobs_.packed(2), nullptr);
+  ASSERT_NE(jobs_.full(3), nullptr);
+  DepIndex index(jobs_, true);
+  EXPECT_EQ(index.target(item("afterok:2")).pending, 1u);
+  EXPECT_TRUE(index.target(item("afterok:2")).known);
+  EXPECT_TRUE(index.singleton_blocked(*jobs_.full(3)));  // packed 2 is earlier
+  EXPECT_NE(jobs_.packed(2), nullptr);                   // still packed
 }
 
 TEST_F(DepIndexTest, SingletonCountsArrayTasksOfOtherArraysOnly) {
@@ -115,8 +133,8 @@ TEST_F(DepIndexTest, SingletonCountsArrayTasksOfOtherArraysOnly) {
   add(task(11, 10, 1, pb::JOB_RUNNING));
   add(record(20, pb::JOB_PENDING, "arr"));
   DepIndex index(jobs_, true);
-  EXPECT_TRUE(index.singleton_blocked(jobs_[20]));   // array 10 is earlier and running
-  EXPECT_FALSE(index.singleton_blocked(jobs_[10]));  // its own running task does not count
+  EXPECT_TRUE(index.singleton_blocked(job(20)));   // array 10 is earlier and running
+  EXPECT_FALSE(index.singleton_blocked(job(10)));  // its own running task does not count
 }
 
 // A large queue: 200,000 jobs, every other one depending on the one before
@@ -128,7 +146,8 @@ TEST_F(DepIndexTest, LargeQueueIsIndexedOnce) {
     add(record(id, id % 3 == 0 ? pb::JOB_COMPLETED : id % 3 == 1 ? pb::JOB_RUNNING : pb::JOB_PENDING, "same"));
   // Parsed once at submit in the controller, so not timed here.
   std::vector<std::pair<const pb::JobRecord*, DepItem>> dependents;
-  for (uint32_t id = 2; id <= kJobs; id += 2) dependents.emplace_back(&jobs_[id], item("afterok:" + std::to_string(id - 1)));
+  for (uint32_t id = 2; id <= kJobs; id += 2)
+    dependents.emplace_back(&job(id), item("afterok:" + std::to_string(id - 1)));
   auto began = std::chrono::steady_clock::now();
   DepIndex index(jobs_, true);
   uint32_t satisfied = 0, blocked = 0;

@@ -137,6 +137,16 @@ TEST_F(JobStoreTest, LoadSkipsJobsThatEndedBeforeTheCutoff) {
   EXPECT_EQ(loaded.finished_not_read, 2u);
   EXPECT_EQ(loaded.next_job_id, 9u);
   EXPECT_EQ(open()->load().jobs.size(), 6u);  // no cutoff: everything
+  // Handed out one by one (issue 6: packed as they come): the same records,
+  // in id order, none collected.
+  std::vector<std::string> visited;
+  JobStore::Loaded streamed =
+      open()->load(/*finished_before=*/3000, [&](pb::JobRecord& r) { visited.push_back(r.SerializeAsString()); });
+  EXPECT_TRUE(streamed.jobs.empty());
+  ASSERT_EQ(visited.size(), loaded.jobs.size());
+  for (size_t i = 0; i < visited.size(); ++i) EXPECT_EQ(visited[i], loaded.jobs[i].SerializeAsString());
+  EXPECT_EQ(streamed.finished_not_read, 2u);
+  EXPECT_EQ(streamed.next_job_id, 9u);
 }
 
 // Times are int64 on disk and on the wire: a job ending after 2038 (past a
@@ -410,6 +420,37 @@ TEST_F(JobStoreTest, OldRecordsMoveTheirScriptToThePayloadTable) {
   ASSERT_EQ(payloads.size(), 1u);
   EXPECT_EQ(payloads[0].script, "#!/bin/sh\necho old\n");
   EXPECT_EQ(payloads[0].env, std::string("HOME=/home/u\0", 13));
+}
+
+// The same migration when records are handed out one by one (the
+// controller's restart): the old record comes last, once its script has
+// moved, without it; the others come in id order.
+TEST_F(JobStoreTest, OldRecordsHandedOutOnceMigrated) {
+  {
+    auto store = open();
+    JobStore::Write w;
+    pb::JobRecord old = job(5);
+    old.mutable_spec()->set_script("#!/bin/sh\necho old\n");
+    old.mutable_spec()->add_env("HOME=/home/u");
+    w.records = {job(4), old, job(6)};
+    w.done = [](Status) {};
+    store->write(std::move(w));
+    inbox_.drain(1);
+  }
+  auto store = open();
+  std::vector<pb::JobRecord> visited;
+  JobStore::Loaded loaded = store->load(0, [&](pb::JobRecord& r) { visited.push_back(std::move(r)); });
+  EXPECT_TRUE(loaded.error.empty());
+  EXPECT_TRUE(loaded.jobs.empty());
+  ASSERT_EQ(visited.size(), 3u);
+  EXPECT_EQ(visited[0].job_id(), 4u);
+  EXPECT_EQ(visited[1].job_id(), 6u);
+  EXPECT_EQ(visited[2].job_id(), 5u);
+  EXPECT_TRUE(visited[2].spec().script().empty());
+  EXPECT_EQ(visited[2].spec().env_size(), 0);
+  std::vector<JobStore::Payload> payloads = store->load_payloads({5});
+  ASSERT_EQ(payloads.size(), 1u);
+  EXPECT_EQ(payloads[0].script, "#!/bin/sh\necho old\n");
 }
 
 }  // namespace
