@@ -1,4 +1,5 @@
 // squeue: view the job queue, in Slurm's formats.
+#include <poll.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -153,7 +154,12 @@ void write_out(std::string_view text) {
   while (!text.empty()) {
     ssize_t n = ::write(STDOUT_FILENO, text.data(), text.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) std::exit(1);  // stdout closed or full: nothing more to say
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) {  // a non-blocking stdout inherited
+      pollfd out{STDOUT_FILENO, POLLOUT, 0};
+      ::poll(&out, 1, -1);
+      continue;
+    }
+    if (n <= 0) std::exit(1);  // stdout closed: nothing more to say
     text.remove_prefix(static_cast<size_t>(n));
   }
 }

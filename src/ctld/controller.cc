@@ -112,8 +112,7 @@ void Controller::recover() {
     metrics_->jobs().update(job, /*restored=*/true);
     job.clear_expected_start();  // the first pass decides reservations afresh
     index_.add(job);
-    // Ids come in ascending order: each record goes at the end of the
-    // table; a pending one is packed straight away (job_table.h).
+    // A pending record is packed straight away (job_table.h).
     jobs_.insert_recovered(std::move(job));
   };
   JobStore::Loaded loaded = store_->load(finished_before, take);

@@ -493,6 +493,7 @@ Status JobStore::commit(std::vector<Write>& group, uint32_t next_job_id) {
       sqlite3_bind_blob(payload.get(), 3, p.env.data(), static_cast<int>(p.env.size()), SQLITE_STATIC);
       int rc = sqlite3_step(payload.get());
       sqlite3_reset(payload.get());
+      sqlite3_clear_bindings(payload.get());  // the statement outlives the buffers it was bound to
       if (rc != SQLITE_DONE)
         return abort("the script of job " + std::to_string(p.job_id), Status::fail(sqlite3_errmsg(db_)));
     }

@@ -13,6 +13,10 @@ pb::JobRecord* JobTable::find(uint32_t id) {
   auto it = slots_.find(id);
   if (it == slots_.end()) return nullptr;
   Slot& slot = it->second;
+  // Whoever finds a job may change it: a full record that becomes
+  // packable (a dependency satisfied, a requeue, -w dropped by scontrol)
+  // is packed by the same repack as an unpacked one.
+  if (slot.full) unpacked_.push_back(id);
   if (!slot.full) {
     auto record = std::make_unique<pb::JobRecord>();
     if (!unpack(slot.packed, strings_, *record)) {

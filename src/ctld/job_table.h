@@ -58,8 +58,8 @@ class JobTable {
   // Adds a record as a full one; if packable it is remembered, so the next
   // repack() packs it. Returns the stored record.
   pb::JobRecord& insert(pb::JobRecord job);
-  // Start-up: adds a record packed at once if packable (ids ascending, so
-  // each goes at the end).
+  // Start-up: adds a record packed at once if packable. Ids mostly come
+  // ascending (each then goes at the end); any order is correct.
   void insert_recovered(pb::JobRecord&& job);
   void erase(uint32_t id);
 

@@ -25,18 +25,18 @@ constexpr size_t kMaxScriptBytes = 4u << 20;
 // thread only.
 std::string user_name(uint32_t uid, const std::string& claimed, int64_t now_s) {
   struct Known {
-    std::string name;  // empty: no such user
+    std::string name;
     int64_t looked_up_s;
   };
   static std::unordered_map<uint32_t, Known> known;
   auto it = known.find(uid);
-  if (it == known.end() || now_s - it->second.looked_up_s >= 60 || now_s < it->second.looked_up_s) {
-    if (known.size() >= 4096) known.clear();  // bounded however many uids submit
-    struct passwd* pw = getpwuid(uid);
-    it = known.insert_or_assign(uid, Known{pw ? pw->pw_name : "", now_s}).first;
-  }
-  if (!it->second.name.empty()) return it->second.name;
-  return claimed.empty() ? std::to_string(uid) : claimed;
+  if (it != known.end() && now_s - it->second.looked_up_s < 60 && now_s >= it->second.looked_up_s)
+    return it->second.name;
+  // A miss is not kept: it may be a directory service's passing failure.
+  struct passwd* pw = getpwuid(uid);
+  if (!pw) return claimed.empty() ? std::to_string(uid) : claimed;
+  if (known.size() >= 4096) known.clear();  // bounded however many uids submit
+  return known.insert_or_assign(uid, Known{pw->pw_name, now_s}).first->second.name;
 }
 
 void set_array(pb::JobRecord& job, const ArraySpec& array) {

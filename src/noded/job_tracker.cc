@@ -2,12 +2,16 @@
 
 #include <signal.h>
 #include <spawn.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <climits>
+#include <map>
+#include <optional>
 #include <set>
 #include <string_view>
 
@@ -35,16 +39,32 @@ std::string last_argument(pid_t pid) {
 
 bool supervises(pid_t pid, const std::string& dir) { return last_argument(pid) == dir; }
 
-// A job directory whose pid file is missing or empty (the agent killed
+// For job directories whose pid file is missing or empty (the agent killed
 // between starting the supervisor and writing it, or the file lost to a
-// power cut): its supervisor, if one runs, is found by its argument.
-pid_t find_supervisor(const std::string& dir) {
+// power cut): the running supervisors by directory, found in one pass over
+// /proc. Only this agent's user's processes running the supervisor binary
+// count, so no other process that happens to name a job directory is taken
+// for one.
+std::map<std::string, pid_t> live_supervisors(const std::string& stepd_path) {
+  std::map<std::string, pid_t> found;
+  char resolved[PATH_MAX];
+  if (!::realpath(stepd_path.c_str(), resolved)) return found;
+  const std::string binary = resolved;
   for (const std::string& name : dir_entries("/proc")) {
     if (name.find_first_not_of("0123456789") != std::string::npos) continue;
+    std::string proc = "/proc/" + name;
+    struct stat st {};
+    if (::stat(proc.c_str(), &st) != 0 || st.st_uid != ::geteuid()) continue;
+    char exe[PATH_MAX];
+    ssize_t n = ::readlink((proc + "/exe").c_str(), exe, sizeof exe - 1);
+    if (n <= 0) continue;
+    std::string_view path(exe, static_cast<size_t>(n));
+    if (path.size() > 10 && path.substr(path.size() - 10) == " (deleted)") path.remove_suffix(10);  // upgraded since
+    if (path != binary) continue;
     pid_t pid = static_cast<pid_t>(std::strtol(name.c_str(), nullptr, 10));
-    if (supervises(pid, dir)) return pid;
+    found.emplace(last_argument(pid), pid);
   }
-  return 0;
+  return found;
 }
 
 // The supervisor died without a word (killed by hand, a crash, a reboot).
@@ -76,6 +96,12 @@ JobTracker::~JobTracker() {
 }
 
 void JobTracker::recover() {
+  std::optional<std::map<std::string, pid_t>> live;  // read once, if a pid file is lost
+  auto find_supervisor = [&](const std::string& dir) -> pid_t {
+    if (!live) live = live_supervisors(stepd_path_);
+    auto it = live->find(dir);
+    return it == live->end() ? 0 : it->second;
+  };
   for (const std::string& name : dir_entries(state_dir_ + "/jobs")) {
     std::optional<JobKey> key = JobKey::parse(name);
     if (!key) continue;

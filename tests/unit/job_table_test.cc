@@ -332,6 +332,25 @@ TEST(JobTable, FindUnpacksInPlaceAndRepackPacksAgain) {
   EXPECT_EQ(table.find(99), nullptr);
 }
 
+// A full job that becomes packable while found (its dependency satisfied,
+// a requeue, -w dropped) is packed by the next repack.
+TEST(JobTable, FullJobThatBecomesPackableIsPacked) {
+  JobTable table;
+  pb::JobRecord waiting = wrap_job(1);
+  waiting.mutable_spec()->set_dependency("afterok:7");
+  table.insert(waiting);
+  pb::JobRecord running = wrap_job(2);
+  running.set_state(pb::JOB_RUNNING);
+  table.insert(running);
+  EXPECT_EQ(table.repack(), 0u);
+  table.find(1)->set_dependency_done(true);
+  table.find(2)->set_state(pb::JOB_PENDING);  // requeued
+  EXPECT_EQ(table.repack(), 2u);
+  EXPECT_NE(table.packed(1), nullptr);
+  EXPECT_NE(table.packed(2), nullptr);
+  EXPECT_EQ(table.find(1)->spec().dependency(), "afterok:7");
+}
+
 // Views of packed jobs that share their cold bytes parse them once; each
 // view is still exactly its own job.
 TEST(JobTable, ViewsOfJobsSharingColdBytes) {
