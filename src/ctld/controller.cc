@@ -182,7 +182,7 @@ void Controller::persist(std::vector<pb::JobRecord> records, std::function<void(
   store_->write(std::move(write));
 }
 
-void Controller::persist_node(size_t node) {
+void Controller::persist_node(size_t node, std::function<void(Status)> done) {
   JobStore::Write write;
   pb::NodeAdminState state;
   state.set_name(config_.nodes[node].name);
@@ -190,8 +190,9 @@ void Controller::persist_node(size_t node) {
   state.set_drain(nodes_[node].drain);
   state.set_reason(nodes_[node].reason);
   write.nodes.push_back(std::move(state));
-  write.done = [](Status s) {
+  write.done = [done = std::move(done)](Status s) {
     if (!s) spdlog::error("node state not saved: {}", s.error());
+    if (done) done(s);
   };
   store_->write(std::move(write));
 }

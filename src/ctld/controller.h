@@ -201,7 +201,8 @@ class Controller {
   void release_unlaunched(pb::JobRecord& job);
   void persist(std::vector<pb::JobRecord> records, std::function<void(Status)> done = nullptr);
   // Saves a node's DOWN/DRAIN state and reason.
-  void persist_node(size_t node);
+  // `done` runs once the node's state is committed (or failed to be).
+  void persist_node(size_t node, std::function<void(Status)> done = nullptr);
   // The full record, unpacked in place if the job was packed (job_table.h).
   // Valid until the current handler returns: across a co_await, a store
   // write's completion, a posted callback or a timer, keep the id and find

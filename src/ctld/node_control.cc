@@ -22,7 +22,17 @@ void Controller::handle_node_update(Request& request) {
     if (index == SIZE_MAX) return reply_error(request, "Invalid node name specified");
     targets.push_back(index);
   }
-  for (size_t index : targets) {
+  // Answered once the new states are committed, like a submission: a
+  // controller killed right after the answer keeps them. The store commits
+  // writes in order, so the last node's commit covers the others.
+  auto answer = [this, request](Status s) mutable {
+    if (!s) return reply_error(request, "Unable to save the node state: " + s.error());
+    pb::Message reply_msg;
+    reply_msg.mutable_node_update_reply();
+    reply(request, reply_msg);
+  };
+  for (size_t i = 0; i < targets.size(); ++i) {
+    size_t index = targets[i];
     NodeRuntime& rt = nodes_[index];
     const std::string& name = config_.nodes[index].name;
     if (state == "DRAIN") {
@@ -38,13 +48,10 @@ void Controller::handle_node_update(Request& request) {
       rt.down = false;
       rt.reason.clear();
     }
-    persist_node(index);
+    persist_node(index, i + 1 == targets.size() ? std::function<void(Status)>(answer) : nullptr);
     spdlog::info("node {}: State={} by uid {}{}", name, state, request.uid,
                  update.reason().empty() ? "" : " Reason=" + update.reason());
   }
-  pb::Message reply_msg;
-  reply_msg.mutable_node_update_reply();
-  reply(request, reply_msg);
   request_schedule();
 }
 
