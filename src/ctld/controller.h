@@ -236,6 +236,14 @@ class Controller {
   // (job_table.h): find_job() unpacks, schedule_repack() packs again.
   JobTable jobs_;
   SubmitTokens submit_tokens_;  // sbatch's token -> job id (submit_tokens.h)
+  // Submissions being committed, by token hash: a retry that arrives before
+  // the commit is answered by that commit instead of making a second job.
+  struct Submitting {
+    uint32_t uid = 0;
+    uint32_t job_id = 0;
+    std::vector<Request> retries;
+  };
+  std::unordered_map<uint64_t, Submitting> submitting_;
   uint32_t next_job_id_ = 1;
   std::vector<NodeRuntime> nodes_;          // parallel to config_.nodes
   std::unordered_map<std::string, size_t> node_by_name_;

@@ -60,20 +60,27 @@ void Controller::handle_submit(Request& request) {
   // A retried submission (its first reply was lost to a crash or a broken
   // connection) gets the job it already created.
   // An array's started tasks carry its token too; the answer names the array.
-  const pb::JobRecord* retried = nullptr;
+  uint32_t retried = 0;
   const uint64_t token = submit_token_hash(spec.submit_token());
+  JobTable::Scratch scratch;  // a packed job is read, not unpacked
   submit_tokens_.find(token, [&](uint32_t id) {
-    const pb::JobRecord* job = find_job(id);
+    const pb::JobRecord* job = jobs_.view(id, scratch);
     if (!job || job->spec().submit_token_hash() != token || job->uid() != request.uid) return false;
-    retried = job;
+    retried = job->array_job_id() ? job->array_job_id() : job->job_id();
     return true;
   });
   if (retried) {
-    uint32_t id = retried->array_job_id() ? retried->array_job_id() : retried->job_id();
-    spdlog::info("job {}: submission retried by uid {}; answering with the existing job", id, request.uid);
+    spdlog::info("job {}: submission retried by uid {}; answering with the existing job", retried, request.uid);
     pb::Message reply_msg;
-    reply_msg.mutable_submit_reply()->set_job_id(id);
+    reply_msg.mutable_submit_reply()->set_job_id(retried);
     return reply(request, reply_msg);
+  }
+  auto first = token ? submitting_.find(token) : submitting_.end();
+  if (first != submitting_.end() && first->second.uid == request.uid) {
+    spdlog::info("job {}: submission retried by uid {} while it is being saved; answered once saved",
+                 first->second.job_id, request.uid);
+    first->second.retries.push_back(request);
+    return;
   }
   const PartitionConfig* part =
       spec.partition().empty() ? config_.default_partition() : config_.find_partition(spec.partition());
@@ -167,9 +174,18 @@ void Controller::handle_submit(Request& request) {
   job.mutable_spec()->clear_submit_token_hash();  // the controller's to set, never a client's
   hash_submit_token(*job.mutable_spec());
   write.records.push_back(job);
-  write.done = [this, request, job = std::move(job)](Status s) mutable {
+  const uint64_t hash = job.spec().submit_token_hash();
+  if (hash != 0) submitting_.try_emplace(hash, Submitting{request.uid, job.job_id(), {}});
+  write.done = [this, request, hash, job = std::move(job)](Status s) mutable {
+    // Retries that arrived during the commit get the same answer.
+    std::vector<Request> retries;
+    if (auto it = submitting_.find(hash); it != submitting_.end() && it->second.job_id == job.job_id()) {
+      retries = std::move(it->second.retries);
+      submitting_.erase(it);
+    }
     if (!s) {
       spdlog::error("job {}: submission not saved: {}", job.job_id(), s.error());
+      for (Request& retry : retries) reply_error(retry, "Unable to save the job: " + s.error());
       return reply_error(request, "Unable to save the job: " + s.error());
     }
     uint32_t id = job.job_id();
@@ -184,6 +200,7 @@ void Controller::handle_submit(Request& request) {
     pb::Message reply_msg;
     reply_msg.mutable_submit_reply()->set_job_id(id);
     reply(request, reply_msg);
+    for (Request& retry : retries) reply(retry, reply_msg);
     request_schedule();
   };
   store_->set_next_job_id(next_job_id_);

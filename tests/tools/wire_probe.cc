@@ -3,6 +3,11 @@
 // credentials, an unknown protocol version) and checks that each is refused
 // with the right error and that the controller still serves afterwards.
 // Used by tests/integration/test_hostile_input.sh.
+// wire_probe CONFIG --retry-race: one submission and two retries of it
+// (one token, each sealed afresh as sbatch's are) sent at once on three
+// connections, so the retries arrive while the first is being committed:
+// all three must be answered with the same job id, which is printed
+// (tests/integration/test_submit_retry.sh).
 // wire_probe CONFIG --listing-columns: a job listing asked for as a table
 // with no columns named (an older squeue) and with a few, checked against
 // each other (tests/integration/test_squeue_columns.sh).
@@ -67,6 +72,31 @@ std::string sealed_list_nodes(const ClusterKey& signing_key, int64_t issued, uin
   return frame(envelope.SerializeAsString());
 }
 
+std::string sealed(const pb::Message& message) {
+  Result<std::string> body = seal(message, [&](std::string_view digest) {
+    return Result<pb::Credential>::ok(mint_credential(*key, ::getuid(), ::getgid(), ::time(nullptr), 300, digest));
+  });
+  return frame(*body);
+}
+
+// The reply on `socket`: "job N" for a submission's, else what it was.
+std::string read_answer(tcp::socket& socket) {
+  unsigned char header[4];
+  boost::system::error_code ec;
+  asio::read(socket, asio::buffer(header), ec);
+  if (ec) return "<closed>";
+  Result<uint32_t> length = frame_length(header, 16u << 20);
+  if (!length) return "<bad frame>";
+  std::string body(*length, '\0');
+  asio::read(socket, asio::buffer(body), ec);
+  pb::Envelope envelope;
+  pb::Message message;
+  if (ec || !envelope.ParseFromString(body) || !message.ParseFromString(envelope.payload())) return "<bad reply>";
+  if (message.has_error()) return "error: " + message.error().message();
+  if (!message.has_submit_reply()) return "<not a submit reply>";
+  return "job " + std::to_string(message.submit_reply().job_id());
+}
+
 void expect(const std::string& what, const std::string& got, const std::string& want) {
   bool ok = got.find(want) != std::string::npos;
   std::printf("%-28s %-6s %s\n", what.c_str(), ok ? "ok" : "WRONG", got.c_str());
@@ -105,6 +135,29 @@ int probe_slow_peers(int idle_connections) {
   for (tcp::socket& s : idle) dropped += closed_by_peer(s);
   expect("idle connections dropped", std::to_string(dropped) + "/" + std::to_string(idle.size()),
          std::to_string(idle.size()) + "/" + std::to_string(idle.size()));
+  return failures == 0 ? 0 : 1;
+}
+
+int probe_retry_race() {
+  pb::Message message;
+  pb::JobSpec* spec = message.mutable_submit()->mutable_spec();
+  spec->set_script("#!/bin/sh\ntrue\n");
+  spec->set_work_dir("/tmp");
+  spec->set_name("retry-race");
+  spec->set_hold(true);
+  spec->set_submit_token("retry-race-" + std::to_string(::getpid()) + "-" + std::to_string(::time(nullptr)));
+  asio::io_context io;
+  std::vector<tcp::socket> sockets;
+  for (int i = 0; i < 3; ++i) sockets.push_back(dial(io));
+  std::vector<std::string> frames;
+  for (size_t i = 0; i < sockets.size(); ++i) frames.push_back(sealed(message));
+  for (size_t i = 0; i < sockets.size(); ++i) asio::write(sockets[i], asio::buffer(frames[i]));
+  std::vector<std::string> answers;
+  for (tcp::socket& socket : sockets) answers.push_back(read_answer(socket));
+  expect("first answered", answers[0], "job ");
+  expect("retry 1: same job", answers[1], answers[0]);
+  expect("retry 2: same job", answers[2], answers[0]);
+  if (failures == 0) std::printf("%s\n", answers[0].c_str());
   return failures == 0 ? 0 : 1;
 }
 
@@ -159,6 +212,7 @@ int main(int argc, char** argv) {
   if (argc == 3 && std::string(argv[2]) == "--listing-columns") return probe_listing_columns();
   ClusterKey real = *ClusterKey::load(config.key_file);
   key = &real;
+  if (argc == 3 && std::string(argv[2]) == "--retry-race") return probe_retry_race();
   ClusterKey wrong = ClusterKey::from_bytes(std::string(64, 'x'));
   int64_t now = ::time(nullptr);
 
