@@ -39,12 +39,9 @@ tcp::socket dial(asio::io_context& io) {
   return socket;
 }
 
-// Sends raw bytes; returns the reply's message (unverified), "" on close.
-std::string exchange(const std::string& bytes, bool expect_reply = true) {
-  asio::io_context io;
-  tcp::socket socket = dial(io);
-  asio::write(socket, asio::buffer(bytes));
-  if (!expect_reply) return "";
+// The reply on `socket` (unverified): "job N" for a submission's, "ok: KIND"
+// for another, "error: ..." for an error, "<...>" for a broken reply.
+std::string read_answer(tcp::socket& socket) {
   unsigned char header[4];
   boost::system::error_code ec;
   asio::read(socket, asio::buffer(header), ec);
@@ -57,7 +54,16 @@ std::string exchange(const std::string& bytes, bool expect_reply = true) {
   pb::Message message;
   if (ec || !envelope.ParseFromString(body) || !message.ParseFromString(envelope.payload())) return "<bad reply>";
   if (message.has_error()) return "error: " + message.error().message();
+  if (message.has_submit_reply()) return "job " + std::to_string(message.submit_reply().job_id());
   return "ok: " + std::to_string(static_cast<int>(message.kind_case()));
+}
+
+// Sends raw bytes; returns the reply as read_answer() gives it, "" if none is awaited.
+std::string exchange(const std::string& bytes, bool expect_reply = true) {
+  asio::io_context io;
+  tcp::socket socket = dial(io);
+  asio::write(socket, asio::buffer(bytes));
+  return expect_reply ? read_answer(socket) : "";
 }
 
 std::string sealed_list_nodes(const ClusterKey& signing_key, int64_t issued, uint32_t version = kProtocolVersion) {
@@ -77,24 +83,6 @@ std::string sealed(const pb::Message& message) {
     return Result<pb::Credential>::ok(mint_credential(*key, ::getuid(), ::getgid(), ::time(nullptr), 300, digest));
   });
   return frame(*body);
-}
-
-// The reply on `socket`: "job N" for a submission's, else what it was.
-std::string read_answer(tcp::socket& socket) {
-  unsigned char header[4];
-  boost::system::error_code ec;
-  asio::read(socket, asio::buffer(header), ec);
-  if (ec) return "<closed>";
-  Result<uint32_t> length = frame_length(header, 16u << 20);
-  if (!length) return "<bad frame>";
-  std::string body(*length, '\0');
-  asio::read(socket, asio::buffer(body), ec);
-  pb::Envelope envelope;
-  pb::Message message;
-  if (ec || !envelope.ParseFromString(body) || !message.ParseFromString(envelope.payload())) return "<bad reply>";
-  if (message.has_error()) return "error: " + message.error().message();
-  if (!message.has_submit_reply()) return "<not a submit reply>";
-  return "job " + std::to_string(message.submit_reply().job_id());
 }
 
 void expect(const std::string& what, const std::string& got, const std::string& want) {
