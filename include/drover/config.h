@@ -43,6 +43,9 @@ struct Config {
   std::string cluster = "drover";
   std::string controller_host = "localhost";
   uint16_t controller_port = 6817;
+  // The controller also listens on this Unix socket, and commands on its
+  // host use it instead of TCP (cheaper for both ends); empty: TCP only.
+  std::string controller_socket;
   std::string key_file = "/etc/drover/drover.key";
   uint32_t ttl_s = 300;
   uint32_t max_clock_skew_s = 60;

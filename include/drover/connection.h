@@ -1,5 +1,6 @@
-// A framed TCP connection between daemons, or between a CLI and the
-// controller: a reader coroutine and a writer coroutine over a queue, the
+// A framed connection between daemons (TCP), or between a CLI and the
+// controller (TCP, or the controller's Unix socket on its own host): a
+// reader coroutine and a writer coroutine over a queue, the
 // writer woken by a timer (Asio's cpp20 chat_server pattern). Lives on one
 // io_context thread; not thread-safe.
 #pragma once
@@ -18,6 +19,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   using CloseHandler = std::function<void(const std::string& why)>;
 
   Connection(tcp::socket socket, uint32_t max_frame_bytes);
+  Connection(asio::local::stream_protocol::socket socket, uint32_t max_frame_bytes);
 
   // Starts reading; on_frame gets each frame body, on_close runs once.
   void start(FrameHandler on_frame, CloseHandler on_close);
@@ -41,7 +43,14 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void set_deadline(std::chrono::seconds from_now);
   void shut(const std::string& why);
 
-  tcp::socket socket_;
+  // Built as a braced list, so the peer is named before the socket moves.
+  struct Peer {
+    std::string name;
+    asio::generic::stream_protocol::socket socket;
+  };
+  Connection(Peer peer, uint32_t max_frame_bytes);
+
+  asio::generic::stream_protocol::socket socket_;
   asio::steady_timer wakeup_;
   asio::steady_timer watchdog_timer_;
   std::chrono::seconds idle_timeout_{0};

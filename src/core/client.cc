@@ -1,30 +1,116 @@
 #include "drover/client.h"
 
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <optional>
+#include <string_view>
 
-#include "drover/asio.h"
 #include "drover/envelope.h"
 
 namespace drover {
 namespace {
 
-void write_all_frame(auto& socket, const std::string& body) {
-  std::string out = frame(body);
-  asio::write(socket, asio::buffer(out));
-}
+// One blocking socket: a command sends one request and waits for one
+// reply, so it needs no event loop (creating and tearing one down was a
+// tenth of sbatch's system calls).
+class Socket {
+ public:
+  Socket() = default;
+  Socket(const Socket&) = delete;
+  Socket& operator=(const Socket&) = delete;
+  ~Socket() {
+    if (fd_ >= 0) ::close(fd_);
+  }
 
-std::string read_frame(auto& socket, uint32_t max_frame_bytes) {
-  unsigned char header[kFrameHeaderBytes];
-  asio::read(socket, asio::buffer(header));
-  Result<uint32_t> length = frame_length(header, max_frame_bytes);
-  if (!length) throw std::runtime_error(length.error());
-  std::string body(*length, '\0');
-  asio::read(socket, asio::buffer(body));
-  return body;
-}
+  bool connect_local(const std::string& path) {
+    sockaddr_un addr{};
+    if (path.empty() || path.size() >= sizeof addr.sun_path) return fail(ENAMETOOLONG);
+    addr.sun_family = AF_UNIX;
+    std::memcpy(addr.sun_path, path.data(), path.size());
+    return open_and_connect(AF_UNIX, 0, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+  }
+
+  // Tries each address of the host in turn, as Asio's connect did.
+  bool connect_tcp(const std::string& host, uint16_t port) {
+    addrinfo hints{};
+    hints.ai_family = AF_UNSPEC;
+    hints.ai_socktype = SOCK_STREAM;
+    addrinfo* found = nullptr;
+    if (::getaddrinfo(host.c_str(), std::to_string(port).c_str(), &hints, &found) != 0) return fail(EHOSTUNREACH);
+    bool connected = false;
+    for (addrinfo* a = found; a && !connected; a = a->ai_next)
+      connected = open_and_connect(a->ai_family, a->ai_protocol, a->ai_addr, a->ai_addrlen);
+    ::freeaddrinfo(found);
+    if (connected) {
+      int one = 1;
+      ::setsockopt(fd_, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    }
+    return connected;
+  }
+
+  bool write_all(std::string_view bytes) {
+    while (!bytes.empty()) {
+      ssize_t n = ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return false;
+      bytes.remove_prefix(static_cast<size_t>(n));
+    }
+    return true;
+  }
+
+  bool read_exact(void* into, size_t size) {
+    auto* p = static_cast<char*>(into);
+    while (size > 0) {
+      ssize_t n = ::recv(fd_, p, size, 0);
+      if (n < 0 && errno == EINTR) continue;
+      if (n == 0) errno = ECONNRESET;  // closed before the whole reply
+      if (n <= 0) return false;
+      p += n;
+      size -= static_cast<size_t>(n);
+    }
+    return true;
+  }
+
+  // A frame body, or nullopt (errno says why; EBADMSG: a malformed header).
+  std::optional<std::string> read_frame(uint32_t max_frame_bytes) {
+    unsigned char header[kFrameHeaderBytes];
+    if (!read_exact(header, sizeof header)) return std::nullopt;
+    Result<uint32_t> length = frame_length(header, max_frame_bytes);
+    if (!length) {
+      errno = EBADMSG;
+      return std::nullopt;
+    }
+    std::string body(*length, '\0');
+    if (!read_exact(body.data(), body.size())) return std::nullopt;
+    return body;
+  }
+
+ private:
+  bool open_and_connect(int family, int protocol, const sockaddr* addr, socklen_t len) {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, protocol);
+    if (fd_ < 0) return false;
+    int rc;
+    do rc = ::connect(fd_, addr, len);
+    while (rc != 0 && errno == EINTR);
+    return rc == 0;
+  }
+  static bool fail(int error) {
+    errno = error;
+    return false;
+  }
+
+  int fd_ = -1;
+};
 
 }  // namespace
 
@@ -41,45 +127,40 @@ Result<pb::Credential> ControllerClient::sign(std::string_view digest) {
   if (key_)
     return Result<pb::Credential>::ok(
         mint_credential(*key_, ::getuid(), ::getgid(), ::time(nullptr), config_.ttl_s, digest));
-  try {
-    asio::io_context io;
-    asio::local::stream_protocol::socket socket(io);
-    socket.connect(asio::local::stream_protocol::endpoint(config_.auth_socket));
-    pb::Message request;
-    request.mutable_cred_request()->set_payload_hash(std::string(digest));
-    write_all_frame(socket, request.SerializeAsString());
-    pb::Message reply;
-    if (!reply.ParseFromString(read_frame(socket, 4096)) || !reply.has_cred_reply())
-      return Result<pb::Credential>::fail("the local Drover daemon sent a malformed credential");
-    return Result<pb::Credential>::ok(reply.cred_reply().cred());
-  } catch (const std::exception& e) {
+  auto fail = [this](const std::string& why) {
     return Result<pb::Credential>::fail("cannot get a credential: the key " + config_.key_file +
                                         " is not readable and the local daemon at " + config_.auth_socket +
-                                        " did not answer (" + e.what() + ")");
-  }
+                                        " did not answer (" + why + ")");
+  };
+  Socket socket;
+  pb::Message request;
+  request.mutable_cred_request()->set_payload_hash(std::string(digest));
+  if (!socket.connect_local(config_.auth_socket) || !socket.write_all(frame(request.SerializeAsString())))
+    return fail(std::strerror(errno));
+  std::optional<std::string> body = socket.read_frame(4096);
+  if (!body) return fail(std::strerror(errno));
+  pb::Message reply;
+  if (!reply.ParseFromString(*body) || !reply.has_cred_reply())
+    return Result<pb::Credential>::fail("the local Drover daemon sent a malformed credential");
+  return Result<pb::Credential>::ok(reply.cred_reply().cred());
 }
 
 Result<pb::Message> ControllerClient::call(const pb::Message& request) {
   Result<std::string> sealed = seal(request, [this](std::string_view d) { return sign(d); });
   if (!sealed) return Result<pb::Message>::fail(sealed.error());
-  std::string reply_body;
   outcome_unknown_ = false;
-  asio::io_context io;
-  tcp::socket socket(io);
-  try {
-    tcp::resolver resolver(io);
-    asio::connect(socket, resolver.resolve(config_.controller_host, std::to_string(config_.controller_port)));
-    socket.set_option(tcp::no_delay(true));
-  } catch (const std::exception&) {
+  // On the controller's own host its Unix socket is cheaper for both ends;
+  // elsewhere (or with the controller down) it is not there.
+  Socket socket;
+  if (!socket.connect_local(config_.controller_socket) &&
+      !socket.connect_tcp(config_.controller_host, config_.controller_port))
     return Result<pb::Message>::fail(kUnreachable);
-  }
-  try {
-    write_all_frame(socket, *sealed);
-    reply_body = read_frame(socket, config_.max_frame_bytes);
-  } catch (const std::exception&) {
+  std::optional<std::string> reply;
+  if (!socket.write_all(frame(*sealed)) || !(reply = socket.read_frame(config_.max_frame_bytes))) {
     outcome_unknown_ = true;
     return Result<pb::Message>::fail(kUnreachable);
   }
+  const std::string& reply_body = *reply;
   Opened opened;
   if (key_) {
     // A reply signed by someone without the cluster key is not our controller's.

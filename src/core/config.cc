@@ -1,6 +1,7 @@
 #include "drover/config.h"
 
 #include <arpa/inet.h>
+#include <sys/un.h>
 
 #include <yaml-cpp/yaml.h>
 
@@ -80,12 +81,20 @@ void load_cgroup_keys(const YAML::Node& root, Config& config) {
 void load_controller_and_auth(const YAML::Node& root, Config& config) {
   config.cluster = get_scalar<std::string>(root, "cluster", "cluster", config.cluster, "expected a name");
   if (YAML::Node c = root["controller"]) {
-    if (!c.IsMap()) throw ConfigError(c, "controller", "expected a map {host, port}");
+    if (!c.IsMap()) throw ConfigError(c, "controller", "expected a map {host, port, socket}");
     config.controller_host =
         get_scalar<std::string>(c, "host", "controller.host", config.controller_host, "expected a host name");
     uint32_t port = positive(c, "port", "controller.port", config.controller_port);
     if (port > 65535) throw ConfigError(c["port"], "controller.port", "expected a port number (1-65535)");
     config.controller_port = static_cast<uint16_t>(port);
+    config.controller_socket =
+        get_scalar<std::string>(c, "socket", "controller.socket", config.controller_socket, "expected a path");
+    if (!config.controller_socket.empty() && config.controller_socket[0] != '/')
+      throw ConfigError(c["socket"], "controller.socket", "expected an absolute path");
+    if (config.controller_socket.size() >= sizeof(sockaddr_un::sun_path))
+      throw ConfigError(c["socket"], "controller.socket",
+                        "too long for a Unix socket (at most " + std::to_string(sizeof(sockaddr_un::sun_path) - 1) +
+                            " characters)");
   }
   if (YAML::Node a = root["auth"]) {
     if (!a.IsMap()) throw ConfigError(a, "auth", "expected a map {key_file, ttl_s, max_clock_skew_s}");

@@ -19,7 +19,7 @@ const std::set<std::string> kTopKeys = {
     "kill_invalid_depend", "admin_uids", "admin_users", "admin_groups", "nodes", "partitions", "prefer",
     "config_overrides", "metrics", "cgroups", "cgroup_mount"};
 const std::set<std::string> kMetricsKeys = {"port", "address"};
-const std::set<std::string> kControllerKeys = {"host", "port"};
+const std::set<std::string> kControllerKeys = {"host", "port", "socket"};
 const std::set<std::string> kAuthKeys = {"key_file", "ttl_s", "max_clock_skew_s", "socket"};
 const std::set<std::string> kNodeKeys = {"names", "cpus", "memory_mb", "weight", "features", "address"};
 const std::set<std::string> kPartitionKeys = {"name", "nodes", "default", "max_time", "default_time", "state",

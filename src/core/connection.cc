@@ -1,18 +1,44 @@
 #include "drover/connection.h"
 
+#include <sys/socket.h>
+
 #include "drover/envelope.h"
 
 namespace drover {
 
+namespace {
+
+std::string tcp_peer(const tcp::socket& socket) {
+  boost::system::error_code ec;
+  auto endpoint = socket.remote_endpoint(ec);
+  return ec ? "unknown" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
+}
+
+// A local peer is named by its uid, which the kernel vouches for.
+std::string local_peer(asio::local::stream_protocol::socket& socket) {
+  struct ucred peer {};
+  socklen_t len = sizeof peer;
+  if (getsockopt(socket.native_handle(), SOL_SOCKET, SO_PEERCRED, &peer, &len) != 0) return "local socket";
+  return "local socket (uid " + std::to_string(peer.uid) + ")";
+}
+
+}  // namespace
+
 Connection::Connection(tcp::socket socket, uint32_t max_frame_bytes)
-    : socket_(std::move(socket)),
+    : Connection(Peer{tcp_peer(socket), asio::generic::stream_protocol::socket(std::move(socket))}, max_frame_bytes) {
+  boost::system::error_code ec;
+  socket_.set_option(tcp::no_delay(true), ec);
+}
+
+Connection::Connection(asio::local::stream_protocol::socket socket, uint32_t max_frame_bytes)
+    : Connection(Peer{local_peer(socket), asio::generic::stream_protocol::socket(std::move(socket))}, max_frame_bytes) {}
+
+Connection::Connection(Peer peer, uint32_t max_frame_bytes)
+    : socket_(std::move(peer.socket)),
       wakeup_(socket_.get_executor()),
       watchdog_timer_(socket_.get_executor()),
-      max_frame_bytes_(max_frame_bytes) {
-  boost::system::error_code ec;
-  auto endpoint = socket_.remote_endpoint(ec);
-  peer_ = ec ? "unknown" : endpoint.address().to_string() + ":" + std::to_string(endpoint.port());
-  socket_.set_option(tcp::no_delay(true), ec);
+      max_frame_bytes_(max_frame_bytes),
+      peer_(std::move(peer.name)) {
   wakeup_.expires_at(asio::steady_timer::time_point::max());
 }
 
@@ -123,7 +149,7 @@ void Connection::shut(const std::string& why) {
   if (closed_) return;
   closed_ = true;
   boost::system::error_code ec;
-  socket_.shutdown(tcp::socket::shutdown_both, ec);
+  socket_.shutdown(asio::socket_base::shutdown_both, ec);
   socket_.close(ec);
   wakeup_.cancel();
   watchdog_timer_.cancel();

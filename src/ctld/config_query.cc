@@ -94,9 +94,11 @@ std::string Controller::reload_config(std::vector<std::string>& changes) {
     spdlog::error("reconfigure refused: {}", error);
     return error;
   }
-  if (next.controller_port != config_.controller_port || next.state_dir != config_.state_dir)
-    spdlog::warn("reconfigure: controller port and state_dir changes take effect at the next restart");
+  if (next.controller_port != config_.controller_port || next.controller_socket != config_.controller_socket ||
+      next.state_dir != config_.state_dir)
+    spdlog::warn("reconfigure: controller port, socket and state_dir changes take effect at the next restart");
   next.controller_port = config_.controller_port;
+  next.controller_socket = config_.controller_socket;
   next.state_dir = config_.state_dir;
 
   // Rebuild the node table by name: survivors keep their runtime state.

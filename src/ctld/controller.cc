@@ -52,7 +52,9 @@ Controller::Controller(asio::io_context& io, Config config, ClusterKey key, std:
   }
 }
 
-Controller::~Controller() = default;
+Controller::~Controller() {
+  if (local_socket_bound_) ::unlink(config_.controller_socket.c_str());
+}
 
 int64_t Controller::now() const { return ::time(nullptr); }
 

@@ -99,7 +99,11 @@ class Controller {
 
   // controller_rpc.cc
   awaitable<void> listen();
-  void accept(tcp::socket socket);
+  // controller.socket: the same protocol on a Unix socket, for commands on
+  // this host. Started once the TCP port is bound, so a second controller
+  // with this configuration (still waiting for the port) never takes it.
+  awaitable<void> listen_local();
+  void accept(std::shared_ptr<Connection> conn);
   void on_frame(const std::shared_ptr<Session>& session, const std::string& body);
   void reply(const Request& request, const pb::Message& message);
   void reply_error(const Request& request, const std::string& message, const std::string& detail = "");
@@ -253,6 +257,7 @@ class Controller {
   // Client (non-agent) sessions, oldest first: at max_connections the
   // oldest is dropped so a flood of idle connections cannot lock users out.
   std::list<std::weak_ptr<Session>> clients_;
+  bool local_socket_bound_ = false;  // controller.socket is ours to remove at exit
   LogLimiter log_limiter_;
   std::map<uint32_t, int64_t> allocations_;  // running allocations -> when their holder last spoke
   asio::steady_timer node_timer_;

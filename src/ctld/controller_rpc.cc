@@ -1,6 +1,8 @@
 // Connections and the dispatch table of droverctld.
 #include <grp.h>
 #include <pwd.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <spdlog/spdlog.h>
 
@@ -62,6 +64,7 @@ awaitable<void> Controller::listen() {
       continue;
     }
     spdlog::info("listening on port {}", config_.controller_port);
+    if (!config_.controller_socket.empty()) asio::co_spawn(io_, listen_local(), asio::detached);
     if (notifier_) notifier_->ready(status_summary());  // state is loaded: start() recovered it first
     for (;;) {
       tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
@@ -73,12 +76,56 @@ awaitable<void> Controller::listen() {
         co_await pause.async_wait(use_awaitable);
         continue;
       }
-      accept(std::move(socket));
+      accept(std::make_shared<Connection>(std::move(socket), config_.max_frame_bytes));
     }
   }
 }
 
-void Controller::accept(tcp::socket socket) {
+awaitable<void> Controller::listen_local() {
+  using local = asio::local::stream_protocol;
+  const std::string& path = config_.controller_socket;
+  boost::system::error_code ec;
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) {
+      spdlog::warn("controller.socket {} exists and is not a socket: left alone; commands use TCP", path);
+      co_return;
+    }
+    local::socket probe(io_);
+    probe.connect(local::endpoint(path), ec);
+    if (!ec) {
+      spdlog::warn("controller.socket {} is in use by another process: left alone; commands use TCP", path);
+      co_return;
+    }
+    ::unlink(path.c_str());  // left by a controller that died
+  }
+  local::acceptor acceptor(io_);
+  acceptor.open(local(), ec);
+  if (!ec) acceptor.bind(local::endpoint(path), ec);
+  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    spdlog::warn("cannot listen on controller.socket {}: {}; commands use TCP", path, ec.message());
+    co_return;
+  }
+  // Anyone may connect, as to the TCP port: requests are authenticated by
+  // their credential, not by who can reach the socket.
+  ::chmod(path.c_str(), 0666);
+  local_socket_bound_ = true;
+  spdlog::info("listening on {}", path);
+  for (;;) {
+    local::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+    if (ec) {
+      if (ec == asio::error::operation_aborted) co_return;
+      warn_limited("accept", "accept failed: " + ec.message());
+      asio::steady_timer pause(io_, std::chrono::milliseconds(100));
+      co_await pause.async_wait(use_awaitable);
+      continue;
+    }
+    accept(std::make_shared<Connection>(std::move(socket), config_.max_frame_bytes));
+  }
+}
+
+void Controller::accept(std::shared_ptr<Connection> conn) {
   if (clients_.size() >= config_.max_connections) {
     warn_limited("connections", "closed the oldest client connection: " + std::to_string(clients_.size()) +
                                     " open (max_connections)");
@@ -87,7 +134,7 @@ void Controller::accept(tcp::socket socket) {
   auto session = std::make_shared<Session>();
   clients_.push_back(session);
   session->in_clients = std::prev(clients_.end());
-  session->conn = std::make_shared<Connection>(std::move(socket), config_.max_frame_bytes);
+  session->conn = std::move(conn);
   std::weak_ptr<Session> weak = session;
   session->conn->start(
       [this, weak](std::string body) {

@@ -114,6 +114,19 @@ TEST_F(ConfigFile, ClientScopeIgnoresMissingNodes) {
   EXPECT_TRUE(loaded->partitions.empty());
 }
 
+TEST_F(ConfigFile, ControllerSocketIsOptionalAndAnAbsolutePath) {
+  Result<Config> tcp_only = load("controller: {host: head, port: 7000}\n", ConfigScope::kCommand);
+  ASSERT_TRUE(tcp_only) << tcp_only.error();
+  EXPECT_EQ(tcp_only->controller_socket, "");
+  Result<Config> local = load("controller: {host: head, socket: /run/drover/controller.sock}\n", ConfigScope::kCommand);
+  ASSERT_TRUE(local) << local.error();
+  EXPECT_EQ(local->controller_socket, "/run/drover/controller.sock");
+  EXPECT_TRUE(Contains(error_of("controller: {host: h, socket: run/c.sock}\n", ConfigScope::kCommand),
+                       "line 1: controller.socket: expected an absolute path"));
+  EXPECT_TRUE(Contains(error_of("controller: {host: h, socket: /" + std::string(120, 'x') + "}\n", ConfigScope::kCommand),
+                       "controller.socket: too long for a Unix socket (at most 107 characters)"));
+}
+
 TEST_F(ConfigFile, ClientScopeDoesNotReadTheControllerOnlyKeys) {
   // A broken node list is the controller's business, not a CLI's.
   Result<Config> loaded = load("controller: {host: head}\nnodes: 7\n", ConfigScope::kClient);
