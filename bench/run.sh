@@ -100,18 +100,28 @@ echo "scenario=agent_rss_idle kb=$(rss_kb "$(agent_pid)")"
 IDLE_KB=$(rss_kb "$(ctld_pid)")
 echo "scenario=ctld_rss_idle kb=$IDLE_KB"
 
-# --- Sequential sbatch, next to the same loop spawning /bin/true.
+# --- Sequential sbatch, next to the same loop spawning /bin/true, and
+# `sbatch --version` (the command starting and exiting, submitting nothing:
+# the floor of any submission from this loop).
 t0=$(now_ms); for _ in $(seq "$N_SEQ"); do /bin/true; done; t1=$(now_ms)
 true_ms=$((t1 - t0))
+t0=$(now_ms); for _ in $(seq "$N_SEQ"); do sbatch --version >/dev/null; done; t1=$(now_ms)
+version_ms=$((t1 - t0))
 t0=$(now_ms); for _ in $(seq "$N_SEQ"); do submit_held >/dev/null; done; t1=$(now_ms)
 ms=$((t1 - t0))
 echo "scenario=sbatch_sequential jobs=$N_SEQ ms=$ms jobs_per_s=$(rate "$N_SEQ" "$ms") true_loop_ms=$true_ms" \
-     "x_true=$(awk -v a="$ms" -v b="$true_ms" 'BEGIN { printf "%.1f", a / (b > 0 ? b : 1) }')"
+     "x_true=$(awk -v a="$ms" -v b="$true_ms" 'BEGIN { printf "%.1f", a / (b > 0 ? b : 1) }')" \
+     "version_loop_ms=$version_ms"
 
-# --- 8 parallel submitters.
+# --- 8 parallel submitters, next to the same harness running `sbatch --version`.
+t0=$(now_ms)
+seq "$N_PAR" | xargs -P 8 -n $(( (N_PAR + 7) / 8 )) sh -c 'for _ in "$@"; do sbatch --version; done' _ >/dev/null
+t1=$(now_ms)
+version_ms=$((t1 - t0))
 t0=$(now_ms); submit_parallel "$N_PAR" 8 >/dev/null; t1=$(now_ms)
 ms=$((t1 - t0))
-echo "scenario=sbatch_parallel submitters=8 jobs=$N_PAR ms=$ms jobs_per_s=$(rate "$N_PAR" "$ms")"
+echo "scenario=sbatch_parallel submitters=8 jobs=$N_PAR ms=$ms jobs_per_s=$(rate "$N_PAR" "$ms")" \
+     "version_ms=$version_ms version_per_s=$(rate "$N_PAR" "$version_ms")"
 cancel_all
 
 # --- An array of `true`, submit to all done.

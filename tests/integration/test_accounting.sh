@@ -123,7 +123,7 @@ rc=0; out=$(scontrol suspend "$sus" 2>&1) || rc=$?
 assert_eq 1 "$rc"; assert_eq "Job is not running for job $sus" "$out"
 # nobody asks through node1's credential socket, as in test_users.sh.
 chmod 755 "$CLUSTER" "$CLUSTER/run"
-sed "s#socket: [^}]*#socket: $CLUSTER/run/node1.sock#" "$DROVER_CONF" >client.yaml
+sed "/^auth:/s#socket: [^}]*#socket: $CLUSTER/run/node1.sock#" "$DROVER_CONF" >client.yaml
 chmod 644 client.yaml
 rc=0; out=$(DROVER_CONF="$WORK/client.yaml" setpriv --reuid=nobody --regid=nogroup --clear-groups -- \
   scontrol resume "$sus" 2>&1) || rc=$?

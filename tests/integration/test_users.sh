@@ -12,7 +12,7 @@ cd "$WORK"
 
 # The key stays root's (0400); the config and the agents' sockets are open.
 chmod 755 "$CLUSTER" "$CLUSTER/run"
-sed "s#socket: [^}]*#socket: $CLUSTER/run/node1.sock#" "$DROVER_CONF" > client.yaml
+sed "/^auth:/s#socket: [^}]*#socket: $CLUSTER/run/node1.sock#" "$DROVER_CONF" > client.yaml
 chmod 644 client.yaml
 as_nobody() { DROVER_CONF="$WORK/client.yaml" setpriv --reuid=nobody --regid=nogroup --clear-groups -- "$@"; }
 as_nobody test -r "$CLUSTER/drover.key" && fail "nobody can read the key"
