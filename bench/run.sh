@@ -71,11 +71,13 @@ wait_empty() { while [ -n "$(squeue -h -o %i 2>/dev/null | head -n 1)" ]; do sle
 cancel_all() { scancel -u "$(id -un)"; wait_empty; }
 # Held submissions stay pending however fast the nodes are.
 submit_held() { sbatch -H --parsable -o /dev/null --wrap=true; }
-# $1 jobs from $2 parallel submitters (held), ids on stdout.
-submit_parallel() {
-  local n=$1 p=$2 per=$(( ($1 + $2 - 1) / $2 ))
-  seq "$n" | xargs -P "$p" -n "$per" sh -c 'for _ in "$@"; do sbatch -H --parsable -o /dev/null --wrap=true; done' _
+# A command $1 times in all from $2 parallel shells.
+run_parallel() {
+  local n=$1 p=$2 cmd=$3 per=$(( ($1 + $2 - 1) / $2 ))
+  seq "$n" | xargs -P "$p" -n "$per" sh -c "for _ in \"\$@\"; do $cmd; done" _
 }
+# $1 jobs from $2 parallel submitters (held), ids on stdout.
+submit_parallel() { run_parallel "$1" "$2" "sbatch -H --parsable -o /dev/null --wrap=true"; }
 rate() { echo $(( $1 * 1000 / ($2 > 0 ? $2 : 1) )); }  # jobs, ms -> jobs/s
 
 # --- CLI start-up: an empty C++ program next to the CLIs' --version.
@@ -114,9 +116,7 @@ echo "scenario=sbatch_sequential jobs=$N_SEQ ms=$ms jobs_per_s=$(rate "$N_SEQ" "
      "version_loop_ms=$version_ms"
 
 # --- 8 parallel submitters, next to the same harness running `sbatch --version`.
-t0=$(now_ms)
-seq "$N_PAR" | xargs -P 8 -n $(( (N_PAR + 7) / 8 )) sh -c 'for _ in "$@"; do sbatch --version; done' _ >/dev/null
-t1=$(now_ms)
+t0=$(now_ms); run_parallel "$N_PAR" 8 "sbatch --version" >/dev/null; t1=$(now_ms)
 version_ms=$((t1 - t0))
 t0=$(now_ms); submit_parallel "$N_PAR" 8 >/dev/null; t1=$(now_ms)
 ms=$((t1 - t0))

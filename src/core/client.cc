@@ -3,6 +3,7 @@
 #include <netdb.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
+#include <poll.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -15,6 +16,7 @@
 #include <string_view>
 
 #include "drover/envelope.h"
+#include "drover/local_socket.h"
 
 namespace drover {
 namespace {
@@ -33,10 +35,27 @@ class Socket {
 
   bool connect_local(const std::string& path) {
     sockaddr_un addr{};
-    if (path.empty() || path.size() >= sizeof addr.sun_path) return fail(ENAMETOOLONG);
+    if (path.empty()) return fail(ENOENT);
+    if (path.size() >= sizeof addr.sun_path) return fail(ENAMETOOLONG);
     addr.sun_family = AF_UNIX;
     std::memcpy(addr.sun_path, path.data(), path.size());
     return open_and_connect(AF_UNIX, 0, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+  }
+
+  // The controller's socket counts only where nobody else could have put a
+  // listener (local_socket.h), and only if root or the directory's owner
+  // is the one listening.
+  bool connect_controller_socket(const std::string& path) {
+    if (!connect_local(path)) return false;
+    uid_t owner = 0;
+    struct ucred peer {};
+    socklen_t len = sizeof peer;
+    if (socket_dir_problem(path, &owner).empty() &&
+        ::getsockopt(fd_, SOL_SOCKET, SO_PEERCRED, &peer, &len) == 0 && (peer.uid == 0 || peer.uid == owner))
+      return true;
+    ::close(fd_);
+    fd_ = -1;
+    return fail(EPERM);
   }
 
   // Tries each address of the host in turn, as Asio's connect did.
@@ -99,10 +118,16 @@ class Socket {
     if (fd_ >= 0) ::close(fd_);
     fd_ = ::socket(family, SOCK_STREAM | SOCK_CLOEXEC, protocol);
     if (fd_ < 0) return false;
-    int rc;
-    do rc = ::connect(fd_, addr, len);
-    while (rc != 0 && errno == EINTR);
-    return rc == 0;
+    if (::connect(fd_, addr, len) == 0) return true;
+    if (errno != EINTR) return false;
+    // Interrupted: the connection goes on in the background; wait for it.
+    pollfd p{fd_, POLLOUT, 0};
+    while (::poll(&p, 1, -1) < 0)
+      if (errno != EINTR) return false;
+    int error = 0;
+    socklen_t error_len = sizeof error;
+    if (::getsockopt(fd_, SOL_SOCKET, SO_ERROR, &error, &error_len) != 0) return false;
+    return error == 0 || fail(error);
   }
   static bool fail(int error) {
     errno = error;
@@ -152,7 +177,7 @@ Result<pb::Message> ControllerClient::call(const pb::Message& request) {
   // On the controller's own host its Unix socket is cheaper for both ends;
   // elsewhere (or with the controller down) it is not there.
   Socket socket;
-  if (!socket.connect_local(config_.controller_socket) &&
+  if (!socket.connect_controller_socket(config_.controller_socket) &&
       !socket.connect_tcp(config_.controller_host, config_.controller_port))
     return Result<pb::Message>::fail(kUnreachable);
   std::optional<std::string> reply;

@@ -3,6 +3,7 @@
 #include <grp.h>
 #include <malloc.h>
 #include <pwd.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <chrono>
@@ -53,7 +54,10 @@ Controller::Controller(asio::io_context& io, Config config, ClusterKey key, std:
 }
 
 Controller::~Controller() {
-  if (local_socket_bound_) ::unlink(config_.controller_socket.c_str());
+  struct stat st {};
+  if (local_socket_ && ::lstat(config_.controller_socket.c_str(), &st) == 0 &&
+      std::pair(st.st_dev, st.st_ino) == *local_socket_)
+    ::unlink(config_.controller_socket.c_str());
 }
 
 int64_t Controller::now() const { return ::time(nullptr); }

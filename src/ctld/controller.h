@@ -8,9 +8,12 @@
 // agents.cc (agent hello, heartbeats, job completions), retention.cc
 // (MinJobAge and accounting retention), job_update.cc, config_query.cc.
 #pragma once
+#include <sys/types.h>
+
 #include <list>
 #include <map>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -103,6 +106,8 @@ class Controller {
   // this host. Started once the TCP port is bound, so a second controller
   // with this configuration (still waiting for the port) never takes it.
   awaitable<void> listen_local();
+  template <typename Acceptor>
+  awaitable<void> accept_each(Acceptor& acceptor);
   void accept(std::shared_ptr<Connection> conn);
   void on_frame(const std::shared_ptr<Session>& session, const std::string& body);
   void reply(const Request& request, const pb::Message& message);
@@ -257,7 +262,9 @@ class Controller {
   // Client (non-agent) sessions, oldest first: at max_connections the
   // oldest is dropped so a flood of idle connections cannot lock users out.
   std::list<std::weak_ptr<Session>> clients_;
-  bool local_socket_bound_ = false;  // controller.socket is ours to remove at exit
+  // controller.socket as bound (device, inode): removed at exit only if
+  // the path still holds it.
+  std::optional<std::pair<dev_t, ino_t>> local_socket_;
   LogLimiter log_limiter_;
   std::map<uint32_t, int64_t> allocations_;  // running allocations -> when their holder last spoke
   asio::steady_timer node_timer_;

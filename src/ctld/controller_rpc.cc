@@ -1,13 +1,18 @@
 // Connections and the dispatch table of droverctld.
 #include <grp.h>
 #include <pwd.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <spdlog/spdlog.h>
 
 #include "controller.h"
 #include "drover/envelope.h"
+#include "drover/local_socket.h"
 
 namespace drover {
 
@@ -66,56 +71,19 @@ awaitable<void> Controller::listen() {
     spdlog::info("listening on port {}", config_.controller_port);
     if (!config_.controller_socket.empty()) asio::co_spawn(io_, listen_local(), asio::detached);
     if (notifier_) notifier_->ready(status_summary());  // state is loaded: start() recovered it first
-    for (;;) {
-      tcp::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
-      if (ec) {
-        if (ec == asio::error::operation_aborted) co_return;
-        // Out of file descriptors: pause instead of spinning on accept.
-        warn_limited("accept", "accept failed: " + ec.message());
-        asio::steady_timer pause(io_, std::chrono::milliseconds(100));
-        co_await pause.async_wait(use_awaitable);
-        continue;
-      }
-      accept(std::make_shared<Connection>(std::move(socket), config_.max_frame_bytes));
-    }
+    co_await accept_each(acceptor);
+    co_return;
   }
 }
 
-awaitable<void> Controller::listen_local() {
-  using local = asio::local::stream_protocol;
-  const std::string& path = config_.controller_socket;
-  boost::system::error_code ec;
-  struct stat st {};
-  if (::lstat(path.c_str(), &st) == 0) {
-    if (!S_ISSOCK(st.st_mode)) {
-      spdlog::warn("controller.socket {} exists and is not a socket: left alone; commands use TCP", path);
-      co_return;
-    }
-    local::socket probe(io_);
-    probe.connect(local::endpoint(path), ec);
-    if (!ec) {
-      spdlog::warn("controller.socket {} is in use by another process: left alone; commands use TCP", path);
-      co_return;
-    }
-    ::unlink(path.c_str());  // left by a controller that died
-  }
-  local::acceptor acceptor(io_);
-  acceptor.open(local(), ec);
-  if (!ec) acceptor.bind(local::endpoint(path), ec);
-  if (!ec) acceptor.listen(asio::socket_base::max_listen_connections, ec);
-  if (ec) {
-    spdlog::warn("cannot listen on controller.socket {}: {}; commands use TCP", path, ec.message());
-    co_return;
-  }
-  // Anyone may connect, as to the TCP port: requests are authenticated by
-  // their credential, not by who can reach the socket.
-  ::chmod(path.c_str(), 0666);
-  local_socket_bound_ = true;
-  spdlog::info("listening on {}", path);
+template <typename Acceptor>
+awaitable<void> Controller::accept_each(Acceptor& acceptor) {
   for (;;) {
-    local::socket socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
+    boost::system::error_code ec;
+    auto socket = co_await acceptor.async_accept(asio::redirect_error(use_awaitable, ec));
     if (ec) {
       if (ec == asio::error::operation_aborted) co_return;
+      // Out of file descriptors: pause instead of spinning on accept.
       warn_limited("accept", "accept failed: " + ec.message());
       asio::steady_timer pause(io_, std::chrono::milliseconds(100));
       co_await pause.async_wait(use_awaitable);
@@ -123,6 +91,60 @@ awaitable<void> Controller::listen_local() {
     }
     accept(std::make_shared<Connection>(std::move(socket), config_.max_frame_bytes));
   }
+}
+
+namespace {
+
+// Whether something accepts connections at `path`. Non-blocking, so a live
+// peer that does not accept (a full backlog, a stopped process) cannot
+// hold up the controller's thread; only a refusal means nobody is there.
+bool someone_listens(const std::string& path) {
+  int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+  if (fd < 0) return true;  // cannot tell: leave the path alone
+  sockaddr_un addr{};
+  addr.sun_family = AF_UNIX;
+  path.copy(addr.sun_path, sizeof addr.sun_path - 1);
+  int rc = ::connect(fd, reinterpret_cast<const sockaddr*>(&addr), sizeof addr);
+  bool refused = rc != 0 && errno == ECONNREFUSED;
+  ::close(fd);
+  return !refused;
+}
+
+}  // namespace
+
+awaitable<void> Controller::listen_local() {
+  using local = asio::local::stream_protocol;
+  const std::string& path = config_.controller_socket;
+  auto skip = [&path](const std::string& why) {
+    spdlog::warn("controller.socket {}: {}; not listening there (commands on this host use TCP)", path, why);
+  };
+  uid_t owner = 0;
+  if (std::string problem = socket_dir_problem(path, &owner); !problem.empty()) co_return skip(problem);
+  if (owner != 0 && owner != ::geteuid())
+    co_return skip("its directory belongs to uid " + std::to_string(owner) + ", not to root or this daemon");
+  struct stat st {};
+  if (::lstat(path.c_str(), &st) == 0) {
+    if (!S_ISSOCK(st.st_mode)) co_return skip("exists and is not a socket");
+    if (someone_listens(path))
+      co_return skip("another process listens there, and commands on this host reach it instead of this "
+                     "controller: give this controller another controller.socket");
+    ::unlink(path.c_str());  // left by a controller that died
+  }
+  local::acceptor acceptor(io_);
+  boost::system::error_code ec;
+  acceptor.open(local(), ec);
+  if (!ec) acceptor.bind(local::endpoint(path), ec);
+  if (!ec) {
+    acceptor.listen(asio::socket_base::max_listen_connections, ec);
+    if (ec) ::unlink(path.c_str());
+  }
+  if (ec) co_return skip(ec.message());
+  // Anyone may connect, as to the TCP port: requests are authenticated by
+  // their credential, not by who can reach the socket.
+  ::chmod(path.c_str(), 0666);
+  if (::lstat(path.c_str(), &st) == 0) local_socket_ = {st.st_dev, st.st_ino};
+  spdlog::info("listening on {}", path);
+  co_await accept_each(acceptor);
 }
 
 void Controller::accept(std::shared_ptr<Connection> conn) {

@@ -25,10 +25,17 @@ sed "s|socket: $SOCK}|socket: $WORK/no-such.sock}|" "$DROVER_CONF" >missing_sock
 for conf in tcp_only.yaml missing_socket.yaml; do
   assert_eq "$id" "$(DROVER_CONF=$WORK/$conf squeue -h -o %i)" "squeue over TCP with $conf"
 done
-# Neither: Slurm's words, at once.
+# Neither: Slurm's words.
 sed "s|socket: $SOCK}|socket: $WORK/no-such.sock}|" socket_only.yaml >nothing.yaml
+unreachable="sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)"
 out=$(DROVER_CONF=$WORK/nothing.yaml sbatch --wrap=true 2>&1) && fail "sbatch worked with nothing to reach"
-assert_eq "sbatch: error: Batch job submission failed: Unable to contact slurm controller (connect failure)" "$out"
+assert_eq "$unreachable" "$out"
+# A socket in a directory others may write to could be anyone's: commands
+# do not send requests through it.
+chmod 777 "$CLUSTER/run"
+out=$(DROVER_CONF=$WORK/socket_only.yaml sbatch --wrap=true 2>&1) && fail "sbatch used a socket in a 777 directory"
+assert_eq "$unreachable" "$out" "socket in a directory writable by others"
+chmod 700 "$CLUSTER/run"
 
 # kill -9 leaves the socket behind: commands say the controller is down,
 # and the next controller takes the path over.
@@ -49,7 +56,31 @@ drover down --dir "$CLUSTER" >/dev/null
 # as it is, with a warning, and commands use TCP.
 echo "not a socket" >"$SOCK"
 cluster_up 1
-wait_until 10 grep -q "controller.socket $SOCK exists and is not a socket" "$CLUSTER/log/droverctld.log"
+wait_until 10 grep -q "controller.socket $SOCK: exists and is not a socket" "$CLUSTER/log/droverctld.log"
 assert_eq "not a socket" "$(cat "$SOCK")" "the file at the socket path"
 assert_eq "$id" "$(squeue -h -o %i)" "squeue over TCP beside a file that is not a socket"
+drover down --dir "$CLUSTER" >/dev/null
+rm "$SOCK"
+
+# Nor is a socket another process listens on (accepting and closing).
+timeout 120 python3 -c '
+import socket, sys
+s = socket.socket(socket.AF_UNIX)
+s.bind(sys.argv[1])
+s.listen()
+while True:
+    s.accept()[0].close()' "$SOCK" &
+listener=$!
+wait_until 10 test -S "$SOCK"
+inode=$(stat -c %i "$SOCK")
+# The controller alone (drover up would wait for commands that now reach
+# the other process, which is what the warning says).
+droverctld --config "$DROVER_CONF" >>"$CLUSTER/log/droverctld.log" 2>&1 </dev/null &
+ctld=$!
+wait_until 10 grep -q "controller.socket $SOCK: another process listens there" "$CLUSTER/log/droverctld.log"
+assert_eq "$inode" "$(stat -c %i "$SOCK")" "the other process's socket"
+kill "$ctld"
+wait "$ctld" || fail "the controller did not stop cleanly"
+assert_eq "$inode" "$(stat -c %i "$SOCK")" "the other process's socket after the controller stopped"
+kill "$listener"
 pass

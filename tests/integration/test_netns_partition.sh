@@ -63,7 +63,8 @@ done
 # The configuration drover up writes, with the controller at $NET.1.
 cluster_up 2 # node1: 4 CPUs, node2: 2 CPUs
 drover down --dir "$CLUSTER" >/dev/null 2>&1
-sed -i -e "s/host: 127.0.0.1/host: $NET.1/" -e 's/^heartbeat_s: .*/heartbeat_s: 1/' \
+# No controller.socket: the commands reach the controller over the network too.
+sed -i -e "s/host: 127.0.0.1/host: $NET.1/" -e 's/^heartbeat_s: .*/heartbeat_s: 1/' -e 's|, socket: [^}]*controller.sock}|}|' \
   -e "s/^node_timeout: .*/node_timeout: $NODE_TIMEOUT/" "$CLUSTER/drover.yaml"
 echo "return_to_service: 1" >>"$CLUSTER/drover.yaml"
 grep -q "host: $NET.1," "$CLUSTER/drover.yaml" || fail "could not set the controller's address in drover.yaml"
