@@ -102,7 +102,9 @@ Result<Dependency> parse_dependency(std::string_view text) {
     }
     if (*type == DepType::kSingleton) {
       if (words.size() != 1) return Result<Dependency>::fail(kProblem);
-      dep.items.push_back(DepItem{.type = DepType::kSingleton});
+      DepItem singleton;
+      singleton.type = DepType::kSingleton;
+      dep.items.push_back(singleton);
       continue;
     }
     if (words.size() < 2) return Result<Dependency>::fail(kProblem);

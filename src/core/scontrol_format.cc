@@ -183,15 +183,31 @@ std::string time_limit_text(uint32_t minutes) {
   return format_duration(int64_t{minutes} * 60);
 }
 
+// A pending job shows the start its backfill reservation expects, and the
+// end that follows from its limit; Unknown without one.
+std::string start_time_text(const pb::JobRecord& job) {
+  if (job.state() == pb::JOB_PENDING) return job.expected_start() ? format_iso_time(job.expected_start()) : "Unknown";
+  return format_iso_time(job.start_time());
+}
+
 std::string end_time_text(const pb::JobRecord& job) {
-  if (job.state() == pb::JOB_PENDING) return "Unknown";
+  uint32_t limit = job.spec().time_limit_min();
+  bool finite = limit != kInfiniteMinutes && limit != 0;
+  if (job.state() == pb::JOB_PENDING)
+    return finite && job.expected_start() ? format_iso_time(job.expected_start() + int64_t{limit} * 60) : "Unknown";
   if (job_state_is_active(job.state())) {
-    uint32_t limit = job.spec().time_limit_min();
-    if (limit == kInfiniteMinutes || limit == 0 || job.start_time() == 0) return "Unknown";
+    if (!finite || job.start_time() == 0) return "Unknown";
     // Suspended time does not count against the limit.
     return format_iso_time(job.start_time() + int64_t{limit} * 60 + job.suspended_secs());
   }
   return format_iso_time(job.end_time());
+}
+
+// -w and -x as Slurm shows them: the names compressed ("node[1-2]").
+std::string requested_nodes_text(const std::string& hostlist_text) {
+  Result<std::vector<std::string>> names = hostlist::expand(hostlist_text);
+  if (!names || names->empty()) return or_null(hostlist_text);
+  return hostlist::compress_sorted(std::move(*names));
 }
 
 uint32_t requested_nodes(const pb::JobRecord& job) { return std::max<uint32_t>(1, job.spec().min_nodes()); }
@@ -319,7 +335,7 @@ std::string format_job_record(const pb::JobRecord& job, int64_t now, bool one_li
   r.line().add("SubmitTime", submit).add("EligibleTime", spec.begin_time() > job.submit_time() ? format_iso_time(spec.begin_time()) : submit);
   r.line().add("AccrueTime", submit);
   r.line()
-      .add("StartTime", format_iso_time(job.start_time()))
+      .add("StartTime", start_time_text(job))
       .add("EndTime", end_time_text(job))
       .add("Deadline", "N/A");
   // The scheduler last looked at a started job when it started it.
@@ -329,7 +345,9 @@ std::string format_job_record(const pb::JobRecord& job, int64_t now, bool one_li
       .add("LastSchedEval", job.start_time() != 0 ? format_iso_time(job.start_time()) : submit)
       .add("Scheduler", "Main");
   r.line().add("Partition", partition_of(job)).add("AllocNode:Sid", or_null(spec.submit_host()) + ":0");
-  r.line().add("ReqNodeList", "(null)").add("ExcNodeList", "(null)");
+  r.line()
+      .add("ReqNodeList", requested_nodes_text(spec.nodelist()))
+      .add("ExcNodeList", requested_nodes_text(spec.exclude()));
   r.line().add("NodeList", or_null(hostlist::compress_sorted({job.nodes().begin(), job.nodes().end()})));
   if (job.nodes_size() > 0) r.line().add("BatchHost", job.nodes(0));
 
@@ -349,7 +367,7 @@ std::string format_job_record(const pb::JobRecord& job, int64_t now, bool one_li
       .add("MinCPUsNode", std::to_string(cpus_per_task(job)))
       .add("MinMemoryNode", mem_units(spec.mem_mb()))
       .add("MinTmpDiskNode", "0");
-  r.line().add("Features", "(null)").add("DelayBoot", "00:00:00");
+  r.line().add("Features", or_null(spec.constraint())).add("DelayBoot", "00:00:00");
   r.line()
       .add("OverSubscribe", spec.exclusive() ? "NO" : "OK")
       .add("Contiguous", "0")

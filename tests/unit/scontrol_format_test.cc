@@ -407,6 +407,35 @@ TEST_F(ScontrolFormatTest, JobKeys) {
          j.mutable_spec()->set_ntasks(3);
        },
        kT0 + 6, "NumNodes=1 NumCPUs=3 NumTasks=3 CPUs/Task=1 ReqB:S:C:T=0:0:*:*"},
+      {"PendingWithAReservationShowsItsExpectedStartAndEnd",
+       [](pb::JobRecord& j) {
+         j.set_state(pb::JOB_PENDING);
+         j.clear_start_time();
+         j.set_expected_start(kT0 + 600);
+       },
+       kT0 + 6, "StartTime=2024-01-01T10:10:00 EndTime=2024-01-01T11:10:00 Deadline=N/A"},
+      {"PendingUnlimitedWithAReservationHasNoEnd",
+       [](pb::JobRecord& j) {
+         j.set_state(pb::JOB_PENDING);
+         j.clear_start_time();
+         j.set_expected_start(kT0 + 600);
+         j.mutable_spec()->set_time_limit_min(kInfiniteMinutes);
+       },
+       kT0 + 6, "StartTime=2024-01-01T10:10:00 EndTime=Unknown Deadline=N/A"},
+      {"PendingWithoutAReservationIsUnknown",
+       [](pb::JobRecord& j) {
+         j.set_state(pb::JOB_PENDING);
+         j.clear_start_time();
+       },
+       kT0 + 6, "StartTime=Unknown EndTime=Unknown Deadline=N/A"},
+      {"RequestedAndExcludedNodesCompressed",
+       [](pb::JobRecord& j) {
+         j.mutable_spec()->set_nodelist("node2,node1");
+         j.mutable_spec()->set_exclude("node3");
+       },
+       kT0 + 6, "ReqNodeList=node[1-2] ExcNodeList=node3"},
+      {"ConstraintIsFeatures", [](pb::JobRecord& j) { j.mutable_spec()->set_constraint("pi3bplus|pi2b"); },
+       kT0 + 6, "Features=pi3bplus|pi2b DelayBoot=00:00:00"},
       {"NodePatternUsesBatchHost", [](pb::JobRecord& j) { j.mutable_spec()->set_stdout_pattern("%N-%a.log"); },
        kT0 + 6, "StdOut=/home/alice/node1-2.log"},
       {"EscapedPatternIsNotExpanded",
