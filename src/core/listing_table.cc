@@ -53,7 +53,8 @@ namespace {
 #define DROVER_RECORD_STRING_COLUMNS(X)                                                       \
   X(reason, Reason, job.reason(), job.mutable_reason())                                       \
   X(partition, Partition, job.partition(), job.mutable_partition())                           \
-  X(dependency_state, DependencyState, job.dependency_state(), job.mutable_dependency_state())
+  X(dependency_state, DependencyState, job.dependency_state(), job.mutable_dependency_state()) \
+  X(sched_nodes, SchedNodes, job.sched_nodes(), job.mutable_sched_nodes())
 #define DROVER_SPEC_STRING_COLUMNS(X)                                                         \
   X(name, Name, spec.name(), spec.mutable_name())                                             \
   X(spec_partition, SpecPartition, spec.partition(), spec.mutable_partition())                \

@@ -349,6 +349,7 @@ std::string format_job_record(const pb::JobRecord& job, int64_t now, bool one_li
       .add("ReqNodeList", requested_nodes_text(spec.nodelist()))
       .add("ExcNodeList", requested_nodes_text(spec.exclude()));
   r.line().add("NodeList", or_null(hostlist::compress_sorted({job.nodes().begin(), job.nodes().end()})));
+  if (!job.sched_nodes().empty()) r.add("SchedNodeList", job.sched_nodes());  // a backfill reservation's
   if (job.nodes_size() > 0) r.line().add("BatchHost", job.nodes(0));
 
   uint32_t cpus = cpu_count(job);

@@ -286,6 +286,10 @@ Cell cell_features(const pb::JobRecord& job, int64_t) { return or_null(job.spec(
 // "afterok:12(unfulfilled)"; "(null)" once met.
 Cell cell_dependency(const pb::JobRecord& job, int64_t) { return or_null(job.dependency_state()); }
 Cell cell_null(const pb::JobRecord&, int64_t) { return {"(null)"}; }
+// The nodes a pending job's backfill reservation holds.
+Cell cell_sched_nodes(const pb::JobRecord& job, int64_t) {
+  return {job.sched_nodes().empty() ? "(null)" : job.sched_nodes()};
+}
 Cell cell_na(const pb::JobRecord&, int64_t) { return {"N/A"}; }
 Cell cell_star(const pb::JobRecord&, int64_t) { return {"*"}; }
 Cell cell_sct(const pb::JobRecord&, int64_t) { return {"*:*:*"}; }
@@ -413,7 +417,7 @@ constexpr Column kColumns[] = {
     {'x', "excnodes", "EXC_NODES", true, {F(Exclude)}, cell_exc_nodes},
     {'X', "corespec", "CORE_SPEC", true, {}, cell_na},
     {'y', "nice", "NICE", true, {F(Nice)}, cell_nice},
-    {'Y', "schednodes", "SCHEDNODES", false, {}, cell_null},
+    {'Y', "schednodes", "SCHEDNODES", false, {F(SchedNodes)}, cell_sched_nodes},
     {'z', "sct", "S:C:T", true, {}, cell_sct},
     {'Z', "workdir", "WORK_DIR", true, {F(WorkDir)}, cell_work_dir},
     // -O only.

@@ -117,6 +117,7 @@ void Controller::recover() {
     track_dependency(job);
     metrics_->jobs().update(job, /*restored=*/true);
     job.clear_expected_start();  // the first pass decides reservations afresh
+    job.clear_sched_nodes();
     index_.add(job);
     // A pending record is packed straight away (job_table.h).
     jobs_.insert_recovered(std::move(job));
@@ -290,8 +291,12 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
   std::unordered_set<uint32_t> waiting = evaluate_dependencies(changed);
   // Reservations are set again by this pass; held jobs are not in it.
   for (uint32_t id : reserved_) {
-    if (PackedJob* packed = jobs_.packed(id)) packed->expected_start = 0;
-    else if (pb::JobRecord* job = find_job(id)) job->set_expected_start(0);
+    if (PackedJob* packed = jobs_.packed(id)) {
+      packed->expected_start = 0;
+    } else if (pb::JobRecord* job = find_job(id)) {
+      job->set_expected_start(0);
+      job->clear_sched_nodes();  // packable again (the repack find_job posts)
+    }
   }
   reserved_.clear();
   PendingPass pass{config_, t_now, part_index};
@@ -362,14 +367,16 @@ void Controller::run_schedule() {
     }
   }
   for (const SchedReservation& r : plan.reservations) {
-    PackedJob* packed = jobs_.packed(r.job_id);
-    pb::JobRecord* job = packed ? nullptr : find_job(r.job_id);
-    if (packed) packed->expected_start = r.start_time;
-    else if (job) job->set_expected_start(r.start_time);
-    if (packed || job) {
-      reserved_.push_back(r.job_id);
-      spdlog::debug("job {} holds a reservation of {} node(s) from {}", r.job_id, r.nodes.size(), r.start_time);
-    }
+    // Unpacked while it holds the reservation: its node names live in the
+    // record (reservations are few: one a partition).
+    pb::JobRecord* job = find_job(r.job_id);
+    if (!job) continue;
+    std::vector<std::string> names;
+    for (size_t n : r.nodes) names.push_back(config_.nodes[n].name);
+    job->set_expected_start(r.start_time);
+    job->set_sched_nodes(hostlist::compress_sorted(std::move(names)));
+    reserved_.push_back(r.job_id);
+    spdlog::debug("job {} holds a reservation of {} from {}", r.job_id, job->sched_nodes(), r.start_time);
   }
   for (const SchedStart& start : plan.starts) {
     if (start.backfilled) spdlog::info("job {} backfilled", start.job_id);
@@ -418,6 +425,8 @@ void Controller::start_job(uint32_t job_id, const std::vector<size_t>& nodes, ui
   job->set_state(pb::JOB_RUNNING);
   job->set_reason("None");
   job->clear_dependency_state();  // a started job has nothing left to wait for (Dependency=(null))
+  job->clear_expected_start();    // nor a reservation
+  job->clear_sched_nodes();
   job->set_start_time(now());
   job->clear_nodes();
   job->clear_node_cpus();

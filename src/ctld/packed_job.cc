@@ -8,7 +8,8 @@ bool packable(const pb::JobRecord& job) {
   const pb::JobSpec& spec = job.spec();
   return job.state() == pb::JOB_PENDING && job.array_job_id() == 0 && !job.is_array_task() &&
          job.array_pending().empty() && spec.nodelist().empty() && spec.exclude().empty() &&
-         spec.constraint().empty() && (spec.dependency().empty() || job.dependency_done() || job.dependency_failed());
+         spec.constraint().empty() && (spec.dependency().empty() || job.dependency_done() || job.dependency_failed()) &&
+         job.sched_nodes().empty();
 }
 
 void pack(pb::JobRecord& job, StringPool& strings, PackedJob& out) {

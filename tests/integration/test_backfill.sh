@@ -37,6 +37,14 @@ assert_eq PENDING "$(job_state "$long")" "a long lower job must not delay the to
 end=$(squeue -h -j "$running" -o %e)
 assert_eq "$end" "$(squeue -h -j "$top" -o %S)" "the top job's expected start"
 assert_eq "N/A" "$(squeue -h -j "$long" -o %S)" "a job without a reservation"
+# ...and the nodes it holds (%Y SCHEDNODES, scontrol SchedNodeList= and the
+# StartTime/EndTime it expects).
+assert_eq "node1" "$(squeue -h -j "$top" -o %Y)" "the top job's planned nodes"
+assert_eq "(null)" "$(squeue -h -j "$long" -o %Y)" "planned nodes of a job without a reservation"
+assert_eq "(null)" "$(squeue -h -j "$running" -o %Y)" "planned nodes of a running job"
+shown=$(scontrol show job "$top")
+assert_contains "$shown" "NodeList=(null) SchedNodeList=node1"
+assert_contains "$shown" "StartTime=$end "
 # squeue %Q and scontrol show the same multifactor priority.
 q=$(squeue -h -j "$top" -o %Q)
 [ "$q" -gt 1 ] || fail "priority $q"

@@ -422,6 +422,14 @@ TEST_F(ScontrolFormatTest, JobKeys) {
          j.mutable_spec()->set_time_limit_min(kInfiniteMinutes);
        },
        kT0 + 6, "StartTime=2024-01-01T10:10:00 EndTime=Unknown Deadline=N/A"},
+      {"PendingWithAReservationNamesItsNodes",
+       [](pb::JobRecord& j) {
+         j.set_state(pb::JOB_PENDING);
+         j.clear_nodes();
+         j.set_expected_start(kT0 + 600);
+         j.set_sched_nodes("node[1-3]");
+       },
+       kT0 + 6, "NodeList=(null) SchedNodeList=node[1-3]"},
       {"PendingWithoutAReservationIsUnknown",
        [](pb::JobRecord& j) {
          j.set_state(pb::JOB_PENDING);
