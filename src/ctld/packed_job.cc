@@ -12,57 +12,41 @@ bool packable(const pb::JobRecord& job) {
          job.sched_nodes().empty();
 }
 
+// The hot fields, once: a name here is the same in pb::JobRecord (or its
+// JobSpec) and in PackedJob. pack() moves each into the struct and clears
+// it in the record; unpack_hot() puts it back. Adding a hot field is adding
+// it to PackedJob and to one of these lists.
+#define DROVER_PACKED_RECORD_NUMBERS(X) \
+  X(job_id) X(uid) X(gid) X(priority) X(submit_time) X(expected_start) X(dependency_done) X(dependency_failed)
+#define DROVER_PACKED_RECORD_STRINGS(X) X(partition) X(reason)
+#define DROVER_PACKED_SPEC_NUMBERS(X)                                                                   \
+  X(begin_time) X(mem_mb) X(mem_per_cpu_mb) X(time_limit_min) X(min_nodes) X(ntasks) X(ntasks_per_node) \
+  X(cpus_per_task) X(priority_request) X(nice) X(exclusive) X(submit_token_hash)
+#define DROVER_PACKED_SPEC_STRINGS(X) X(name) X(user_name)
+
 void pack(pb::JobRecord& job, StringPool& strings, PackedJob& out) {
-  out.job_id = job.job_id();
-  out.uid = job.uid();
-  out.gid = job.gid();
-  out.priority = job.priority();
-  out.submit_time = job.submit_time();
-  out.expected_start = job.expected_start();
-  out.dependency_done = job.dependency_done();
-  out.dependency_failed = job.dependency_failed();
-  out.partition = strings.add(job.partition());
-  out.reason = strings.add(job.reason());
-  job.clear_job_id();
-  job.clear_uid();
-  job.clear_gid();
-  job.clear_priority();
-  job.clear_submit_time();
-  job.clear_expected_start();
-  job.clear_dependency_done();
-  job.clear_dependency_failed();
-  job.clear_partition();
-  job.clear_reason();
+#define X(field)               \
+  out.field = job.field();     \
+  job.clear_##field();
+  DROVER_PACKED_RECORD_NUMBERS(X)
+#undef X
+#define X(field)                          \
+  out.field = strings.add(job.field());   \
+  job.clear_##field();
+  DROVER_PACKED_RECORD_STRINGS(X)
+#undef X
   if (job.has_spec()) {
     pb::JobSpec& spec = *job.mutable_spec();
-    out.begin_time = spec.begin_time();
-    out.mem_mb = spec.mem_mb();
-    out.mem_per_cpu_mb = spec.mem_per_cpu_mb();
-    out.time_limit_min = spec.time_limit_min();
-    out.min_nodes = spec.min_nodes();
-    out.ntasks = spec.ntasks();
-    out.ntasks_per_node = spec.ntasks_per_node();
-    out.cpus_per_task = spec.cpus_per_task();
-    out.priority_request = spec.priority_request();
-    out.nice = spec.nice();
-    out.exclusive = spec.exclusive();
-    out.submit_token_hash = spec.submit_token_hash();
-    out.name = strings.add(spec.name());
-    out.user_name = strings.add(spec.user_name());
-    spec.clear_begin_time();
-    spec.clear_mem_mb();
-    spec.clear_mem_per_cpu_mb();
-    spec.clear_time_limit_min();
-    spec.clear_min_nodes();
-    spec.clear_ntasks();
-    spec.clear_ntasks_per_node();
-    spec.clear_cpus_per_task();
-    spec.clear_priority_request();
-    spec.clear_nice();
-    spec.clear_exclusive();
-    spec.clear_submit_token_hash();
-    spec.clear_name();
-    spec.clear_user_name();
+#define X(field)               \
+  out.field = spec.field();    \
+  spec.clear_##field();
+    DROVER_PACKED_SPEC_NUMBERS(X)
+#undef X
+#define X(field)                          \
+  out.field = strings.add(spec.field());  \
+  spec.clear_##field();
+    DROVER_PACKED_SPEC_STRINGS(X)
+#undef X
   }
   // One buffer reused for every pack: only the pool keeps a copy.
   static thread_local std::string bytes;
@@ -78,41 +62,29 @@ bool unpack(const PackedJob& packed, const StringPool& strings, pb::JobRecord& o
 }
 
 void unpack_hot(const PackedJob& packed, const StringPool& strings, pb::JobRecord& out) {
-  out.set_job_id(packed.job_id);
-  out.set_uid(packed.uid);
-  out.set_gid(packed.gid);
-  out.set_priority(packed.priority);
-  out.set_submit_time(packed.submit_time);
-  out.set_expected_start(packed.expected_start);
-  out.set_dependency_done(packed.dependency_done);
-  out.set_dependency_failed(packed.dependency_failed);
-  out.set_partition(strings.get(packed.partition));
-  out.set_reason(strings.get(packed.reason));
+#define X(field) out.set_##field(packed.field);
+  DROVER_PACKED_RECORD_NUMBERS(X)
+#undef X
+#define X(field) out.set_##field(strings.get(packed.field));
+  DROVER_PACKED_RECORD_STRINGS(X)
+#undef X
   // A record without a spec packs none (its spec fields are all zero): the
   // cold bytes say whether there was one, even an emptied one.
   if (!out.has_spec()) return;
   pb::JobSpec& spec = *out.mutable_spec();
-  spec.set_begin_time(packed.begin_time);
-  spec.set_mem_mb(packed.mem_mb);
-  spec.set_mem_per_cpu_mb(packed.mem_per_cpu_mb);
-  spec.set_time_limit_min(packed.time_limit_min);
-  spec.set_min_nodes(packed.min_nodes);
-  spec.set_ntasks(packed.ntasks);
-  spec.set_ntasks_per_node(packed.ntasks_per_node);
-  spec.set_cpus_per_task(packed.cpus_per_task);
-  spec.set_priority_request(packed.priority_request);
-  spec.set_nice(packed.nice);
-  spec.set_exclusive(packed.exclusive);
-  spec.set_submit_token_hash(packed.submit_token_hash);
-  spec.set_name(strings.get(packed.name));
-  spec.set_user_name(strings.get(packed.user_name));
+#define X(field) spec.set_##field(packed.field);
+  DROVER_PACKED_SPEC_NUMBERS(X)
+#undef X
+#define X(field) spec.set_##field(strings.get(packed.field));
+  DROVER_PACKED_SPEC_STRINGS(X)
+#undef X
 }
 
 void release_packed(PackedJob& packed, StringPool& strings) {
-  strings.release(packed.partition);
-  strings.release(packed.reason);
-  strings.release(packed.name);
-  strings.release(packed.user_name);
+#define X(field) strings.release(packed.field);
+  DROVER_PACKED_RECORD_STRINGS(X)
+  DROVER_PACKED_SPEC_STRINGS(X)
+#undef X
   strings.release(packed.cold);
   packed = PackedJob{};
 }
