@@ -290,10 +290,9 @@ SchedSnapshot Controller::schedule_snapshot(std::vector<pb::JobRecord>& changed)
   }
   std::unordered_set<uint32_t> waiting = evaluate_dependencies(changed);
   // Reservations are set again by this pass; held jobs are not in it.
+  // A job holding one is whole (its sched_nodes keep it from being packed).
   for (uint32_t id : reserved_) {
-    if (PackedJob* packed = jobs_.packed(id)) {
-      packed->expected_start = 0;
-    } else if (pb::JobRecord* job = find_job(id)) {
+    if (pb::JobRecord* job = find_job(id)) {
       job->set_expected_start(0);
       job->clear_sched_nodes();  // packable again (the repack find_job posts)
     }
